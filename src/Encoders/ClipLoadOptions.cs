@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace MultiModal.Encoders;
+
+/// <summary>Options for <see cref="ClipModel.Load"/>.</summary>
+public sealed record ClipLoadOptions
+{
+    /// <summary>Device to compute on; null means CPU. Pass <c>torch.CUDA</c> only when <c>torch.cuda.is_available()</c>.</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>
+    /// Compute dtype. F16/BF16 checkpoints are converted to it on load; the default, Float32, reproduces the
+    /// reference implementation's float32 results.
+    /// </summary>
+    public ScalarType DType { get; init; } = ScalarType.Float32;
+
+    /// <summary>
+    /// Explicit tokenizer vocabulary: a <c>bpe_simple_vocab_16e6.txt.gz</c> file, or a folder with <c>vocab.json</c>
+    /// and <c>merges.txt</c>. Overrides whatever the model folder holds.
+    /// </summary>
+    public string? TokenizerPath { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
+    public void Validate()
+    {
+        if (DType is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DType), DType, "The compute dtype must be a floating-point type.");
+        }
+    }
+}
