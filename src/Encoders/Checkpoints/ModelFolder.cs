@@ -1,0 +1,217 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MultiModal.Encoders.Config;
+using MultiModal.Encoders.Imaging;
+using MultiModal.Encoders.Tokenization;
+using static TorchSharp.torch;
+
+namespace MultiModal.Encoders.Checkpoints;
+
+/// <summary>What a model folder holds: its layout, architecture, preprocessing and weights file with its key map.</summary>
+internal sealed record ModelFolderInfo(CheckpointLayout Layout, ClipConfig Config, ImagePreprocessOptions Preprocess, string WeightsPath, IReadOnlyList<TensorRecipe> KeyMap);
+
+/// <summary>Recognises, reads and writes model folders (see <see cref="CheckpointLayout"/>).</summary>
+internal static class ModelFolder
+{
+    public const string OwnConfigFile = "multimodal_config.json";
+    public const string OwnFormat = "multimodal-clip";
+    public const int OwnFormatVersion = 1;
+    public const string BpeVocabularyFile = "bpe_simple_vocab_16e6.txt.gz";
+
+    public static ModelFolderInfo Inspect(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Model folder {directory} does not exist.");
+        }
+        string In(string name) => Path.Combine(directory, name);
+
+        if (File.Exists(In(OwnConfigFile)))
+        {
+            var path = In(OwnConfigFile);
+            var root = ReadObject(path);
+            var format = root["format"]?.GetValue<string>();
+            var version = root["format_version"]?.GetValue<int>();
+            if (format != OwnFormat || version is null)
+            {
+                throw new FormatException($"{path}: not a {OwnFormat} config (format '{format}').");
+            }
+            if (version > OwnFormatVersion)
+            {
+                throw new NotSupportedException($"{path}: format_version {version} is newer than this library reads ({OwnFormatVersion}).");
+            }
+            var config = OpenClipConfigJson.Parse(root["model_cfg"] as JsonObject ?? throw new FormatException($"{path}: model_cfg is missing."), path);
+            var preprocess = PreprocessConfigJson.FromOpenClip(root["preprocess_cfg"] as JsonObject, config.Vision.ImageSize, path);
+            return new(CheckpointLayout.MultiModal, config, preprocess, Weights(directory, "model.safetensors"), ClipKeyMaps.Own(config));
+        }
+        if (File.Exists(In("open_clip_config.json")))
+        {
+            var path = In("open_clip_config.json");
+            var root = ReadObject(path);
+            var config = OpenClipConfigJson.Parse(root["model_cfg"] as JsonObject ?? throw new FormatException($"{path}: model_cfg is missing."), path);
+            var preprocess = PreprocessConfigJson.FromOpenClip(root["preprocess_cfg"] as JsonObject, config.Vision.ImageSize, path);
+            return new(CheckpointLayout.OpenClip, config, preprocess, Weights(directory, "open_clip_model.safetensors"), ClipKeyMaps.OpenAi(config));
+        }
+        if (File.Exists(In("config.json")))
+        {
+            var path = In("config.json");
+            var config = HfClipConfigJson.Parse(File.ReadAllText(path), path);
+            var preprocessPath = In("preprocessor_config.json");
+            var preprocess = File.Exists(preprocessPath)
+                ? PreprocessConfigJson.FromHuggingFace(ReadObject(preprocessPath), config.Vision.ImageSize, preprocessPath)
+                : new ImagePreprocessOptions { ImageSize = config.Vision.ImageSize };
+            return new(CheckpointLayout.HuggingFace, config, preprocess, Weights(directory, "model.safetensors"), ClipKeyMaps.HuggingFace(config));
+        }
+        throw new FileNotFoundException(
+            $"{directory} is not a model folder: expected {OwnConfigFile}, open_clip_config.json (OpenCLIP hub layout) or config.json (Hugging Face CLIPModel layout).");
+    }
+
+    /// <summary>
+    /// The tokenizer vocabulary files: an explicit path (a .gz BPE file, or a folder with vocab.json + merges.txt)
+    /// wins; else the folder's <c>bpe_simple_vocab_16e6.txt.gz</c>; else its <c>vocab.json</c> + <c>merges.txt</c>.
+    /// </summary>
+    public static IReadOnlyList<string> ResolveTokenizer(string directory, string? explicitPath)
+    {
+        if (explicitPath is not null)
+        {
+            if (File.Exists(explicitPath))
+            {
+                return [explicitPath];
+            }
+            if (Directory.Exists(explicitPath))
+            {
+                return FromFolder(explicitPath) ?? throw new FileNotFoundException(
+                    $"Tokenizer folder {explicitPath} holds neither {BpeVocabularyFile} nor vocab.json + merges.txt.");
+            }
+            throw new FileNotFoundException($"Tokenizer vocabulary {explicitPath} does not exist.", explicitPath);
+        }
+        return FromFolder(directory) ?? throw new FileNotFoundException(
+            $"No tokenizer vocabulary in {directory}: looked for {BpeVocabularyFile}, or vocab.json + merges.txt. Pass the vocabulary explicitly (ClipLoadOptions.TokenizerPath, mm --tokenizer).");
+
+        static IReadOnlyList<string>? FromFolder(string folder)
+        {
+            var gz = Path.Combine(folder, BpeVocabularyFile);
+            if (File.Exists(gz))
+            {
+                return [gz];
+            }
+            var vocab = Path.Combine(folder, "vocab.json");
+            var merges = Path.Combine(folder, "merges.txt");
+            return File.Exists(vocab) && File.Exists(merges) ? [vocab, merges] : null;
+        }
+    }
+
+    public static ClipTokenizer CreateTokenizer(IReadOnlyList<string> files, int contextLength)
+    {
+        var options = new ClipTokenizerOptions { ContextLength = contextLength };
+        return files.Count == 1
+            ? ClipTokenizer.FromBpeVocabulary(files[0], options)
+            : ClipTokenizer.FromVocabAndMerges(files[0], files[1], options);
+    }
+
+    public static void Save(ClipModel model, string directory)
+    {
+        var target = Path.GetFullPath(directory);
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(target)) ?? throw new ArgumentException($"{directory} has no parent folder.", nameof(directory));
+        Directory.CreateDirectory(parent);
+        var staging = $"{Path.TrimEndingDirectorySeparator(target)}.tmp-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var state = model.Network.state_dict()
+                .Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu()))
+                .ToList();
+            SafeTensorsWriter.Save(Path.Combine(staging, "model.safetensors"), state, new Dictionary<string, string> { ["format"] = "pt" });
+            foreach (var file in model.TokenizerFiles)
+            {
+                File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
+            }
+            var config = new JsonObject
+            {
+                ["format"] = OwnFormat,
+                ["format_version"] = OwnFormatVersion,
+                ["model_cfg"] = OpenClipConfigJson.ToJson(model.Config),
+                ["preprocess_cfg"] = PreprocessConfigJson.ToOpenClip(model.PreprocessOptions),
+            };
+            WriteDurably(Path.Combine(staging, OwnConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            SwapIn(staging, target);
+        }
+        catch
+        {
+            TryDelete(staging);
+            throw;
+        }
+    }
+
+    private static void SwapIn(string staging, string target)
+    {
+        if (!Directory.Exists(target))
+        {
+            Directory.Move(staging, target);
+            return;
+        }
+        // Two renames: the old folder steps aside, the new one takes its name, then the old one is removed.
+        var old = $"{target}.old-{Guid.NewGuid():N}";
+        Directory.Move(target, old);
+        try
+        {
+            Directory.Move(staging, target);
+        }
+        catch
+        {
+            Directory.Move(old, target);
+            throw;
+        }
+        TryDelete(old);
+    }
+
+    private static void WriteDurably(string path, string text)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        using (var writer = new StreamWriter(stream, leaveOpen: true))
+        {
+            writer.Write(text);
+        }
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static JsonObject ReadObject(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: not a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    private static string Weights(string directory, string name)
+    {
+        var path = Path.Combine(directory, name);
+        if (File.Exists(path))
+        {
+            return path;
+        }
+        var pickles = new[] { "open_clip_pytorch_model.bin", "pytorch_model.bin" }.Where(p => File.Exists(Path.Combine(directory, p))).ToList();
+        var hint = pickles.Count > 0
+            ? $" The folder has {string.Join(", ", pickles)} (a pickled PyTorch checkpoint), which is not loaded for safety; convert it to safetensors."
+            : "";
+        throw new FileNotFoundException($"Weights file {path} is missing.{hint}", path);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using MultiModal.Encoders.Imaging;
+
+namespace MultiModal.Encoders.Checkpoints;
+
+/// <summary>
+/// Image preprocessing settings as model folders store them: OpenCLIP's <c>preprocess_cfg</c> (<c>mean</c>,
+/// <c>std</c>, <c>interpolation</c>, <c>resize_mode</c>) and Hugging Face's <c>preprocessor_config.json</c>
+/// (CLIPImageProcessor: <c>image_mean</c>, <c>image_std</c>, <c>resample</c>, <c>size</c>, <c>crop_size</c>).
+/// </summary>
+internal static class PreprocessConfigJson
+{
+    public static ImagePreprocessOptions FromOpenClip(JsonObject? cfg, int imageSize, string source)
+    {
+        var options = new ImagePreprocessOptions { ImageSize = imageSize };
+        if (cfg is null)
+        {
+            return options;
+        }
+        if (cfg["size"] is JsonNode sizeNode)
+        {
+            var size = sizeNode is JsonArray a ? Ints(a, "size", source) : [Int(sizeNode, "size", source)];
+            if (size.Any(s => s != imageSize))
+            {
+                throw new NotSupportedException($"{source}: preprocess_cfg.size {sizeNode.ToJsonString()} differs from the image tower's image_size {imageSize}.");
+            }
+        }
+        options = options with
+        {
+            Mean = cfg["mean"] is JsonArray mean ? Floats(mean, "mean", source) : options.Mean,
+            Std = cfg["std"] is JsonArray std ? Floats(std, "std", source) : options.Std,
+            Interpolation = cfg["interpolation"]?.GetValue<string>() switch
+            {
+                null or "bicubic" => ImageInterpolation.Bicubic,
+                "bilinear" => ImageInterpolation.Bilinear,
+                var other => throw new NotSupportedException($"{source}: preprocess_cfg.interpolation '{other}' is not supported (bicubic or bilinear)."),
+            },
+            ResizeMode = cfg["resize_mode"]?.GetValue<string>() switch
+            {
+                null or "shortest" => ImageResizeMode.Shortest,
+                "longest" => ImageResizeMode.Longest,
+                "squash" => ImageResizeMode.Squash,
+                var other => throw new NotSupportedException($"{source}: preprocess_cfg.resize_mode '{other}' is not supported (shortest, longest or squash)."),
+            },
+        };
+        Validate(options, source);
+        return options;
+    }
+
+    public static ImagePreprocessOptions FromHuggingFace(JsonObject cfg, int imageSize, string source)
+    {
+        var options = new ImagePreprocessOptions { ImageSize = imageSize };
+        int crop = cfg["crop_size"] switch
+        {
+            null => imageSize,
+            JsonObject o => SameHeightWidth(o, "crop_size", source),
+            var n => Int(n, "crop_size", source),
+        };
+        int resize = cfg["size"] switch
+        {
+            null => imageSize,
+            JsonObject o when o["shortest_edge"] is JsonNode e => Int(e, "size.shortest_edge", source),
+            JsonObject o => SameHeightWidth(o, "size", source),
+            var n => Int(n, "size", source),
+        };
+        if (crop != imageSize || resize != imageSize)
+        {
+            throw new NotSupportedException($"{source}: resize to {resize} and crop to {crop} px; only resize = crop = image_size ({imageSize}) is supported, as CLIP uses.");
+        }
+        if (cfg["do_center_crop"]?.GetValue<bool>() == false || cfg["do_resize"]?.GetValue<bool>() == false || cfg["do_normalize"]?.GetValue<bool>() == false)
+        {
+            throw new NotSupportedException($"{source}: do_resize, do_center_crop and do_normalize must all be true for CLIP preprocessing.");
+        }
+        options = options with
+        {
+            Mean = cfg["image_mean"] is JsonArray mean ? Floats(mean, "image_mean", source) : options.Mean,
+            Std = cfg["image_std"] is JsonArray std ? Floats(std, "image_std", source) : options.Std,
+            // PIL resample codes: 2 = BILINEAR, 3 = BICUBIC (CLIPImageProcessor's default).
+            Interpolation = cfg["resample"] is JsonNode r
+                ? Int(r, "resample", source) switch
+                {
+                    3 => ImageInterpolation.Bicubic,
+                    2 => ImageInterpolation.Bilinear,
+                    var other => throw new NotSupportedException($"{source}: resample {other} is not supported (3 = bicubic, 2 = bilinear)."),
+                }
+                : ImageInterpolation.Bicubic,
+        };
+        Validate(options, source);
+        return options;
+    }
+
+    public static JsonObject ToOpenClip(ImagePreprocessOptions options) => new()
+    {
+        ["size"] = options.ImageSize,
+        ["mean"] = new JsonArray([.. options.Mean.Select(v => (JsonNode?)JsonValue.Create(v))]),
+        ["std"] = new JsonArray([.. options.Std.Select(v => (JsonNode?)JsonValue.Create(v))]),
+        ["interpolation"] = options.Interpolation == ImageInterpolation.Bilinear ? "bilinear" : "bicubic",
+        ["resize_mode"] = options.ResizeMode switch
+        {
+            ImageResizeMode.Longest => "longest",
+            ImageResizeMode.Squash => "squash",
+            _ => "shortest",
+        },
+    };
+
+    private static void Validate(ImagePreprocessOptions options, string source)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new FormatException($"{source}: invalid preprocessing settings: {e.Message}", e);
+        }
+    }
+
+    private static int SameHeightWidth(JsonObject o, string field, string source)
+    {
+        int h = Int(o["height"] ?? throw new FormatException($"{source}: {field}.height is missing."), field + ".height", source);
+        int w = Int(o["width"] ?? throw new FormatException($"{source}: {field}.width is missing."), field + ".width", source);
+        return h == w ? h : throw new NotSupportedException($"{source}: {field} {h}×{w} is not square.");
+    }
+
+    private static int Int(JsonNode node, string field, string source) =>
+        node is JsonValue v && v.TryGetValue<int>(out var i) ? i : throw new FormatException($"{source}: {field} must be an integer, found {node.ToJsonString()}.");
+
+    private static int[] Ints(JsonArray a, string field, string source) => [.. a.Select(n => Int(n ?? JsonValue.Create(0), field, source))];
+
+    private static float[] Floats(JsonArray a, string field, string source)
+    {
+        if (a.Count != 3)
+        {
+            throw new FormatException($"{source}: {field} must have 3 values (R, G, B), found {a.Count}.");
+        }
+        return [.. a.Select(n => n is JsonValue v && v.TryGetValue<double>(out var d) ? (float)d : throw new FormatException($"{source}: {field} must hold numbers, found {a.ToJsonString()}."))];
+    }
+}

@@ -1,0 +1,332 @@
+using MultiModal.Encoders.Checkpoints;
+using MultiModal.Encoders.Config;
+using MultiModal.Encoders.Imaging;
+using MultiModal.Encoders.Models;
+using MultiModal.Encoders.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MultiModal.Encoders;
+
+/// <summary>
+/// A loaded CLIP model for applications: the network, its tokenizer and its image preprocessing, on one device.
+/// Encodes images (paths, streams or pixel tensors) and texts in batches without autograd, L2-normalised by
+/// default, as <c>float</c> arrays for host apps or as tensors for library code.
+/// </summary>
+/// <remarks>
+/// Encoding methods may be called from several threads; they serialise on the network (one forward at a time),
+/// while image decoding and resizing run in parallel over the machine's cores.
+/// </remarks>
+public sealed class ClipModel : IDisposable
+{
+    private readonly Lock _forwardLock = new();
+    private bool _disposed;
+
+    private ClipModel(ClipNetwork network, ClipTokenizer tokenizer, ImagePreprocessOptions preprocess, Device device, ScalarType dtype, string name, CheckpointLayout? layout, IReadOnlyList<string> tokenizerFiles)
+    {
+        Network = network;
+        Tokenizer = tokenizer;
+        PreprocessOptions = preprocess;
+        Preprocessor = ImagePreprocessor.Create(preprocess);
+        Device = device;
+        DType = dtype;
+        Name = name;
+        SourceLayout = layout;
+        TokenizerFiles = tokenizerFiles;
+    }
+
+    /// <summary>The TorchSharp network (in eval mode).</summary>
+    public ClipNetwork Network { get; }
+
+    /// <summary>The architecture.</summary>
+    public ClipConfig Config => Network.Config;
+
+    /// <summary>The text tokenizer.</summary>
+    public ClipTokenizer Tokenizer { get; }
+
+    /// <summary>The image preprocessing settings (size, mean/std, interpolation, resize mode).</summary>
+    public ImagePreprocessOptions PreprocessOptions { get; }
+
+    /// <summary>The image preprocessor built from <see cref="PreprocessOptions"/>.</summary>
+    public ImagePreprocessor Preprocessor { get; }
+
+    /// <summary>The device the network runs on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The compute dtype.</summary>
+    public ScalarType DType { get; }
+
+    /// <summary>A display name (the folder name for loaded models).</summary>
+    public string Name { get; }
+
+    /// <summary>The layout the model was loaded from, or null for a model made in memory.</summary>
+    public CheckpointLayout? SourceLayout { get; }
+
+    /// <summary>Embedding width.</summary>
+    public int EmbedDim => Config.EmbedDim;
+
+    /// <summary>The tokenizer vocabulary files this model uses (copied by <see cref="Save"/>).</summary>
+    public IReadOnlyList<string> TokenizerFiles { get; }
+
+    /// <summary>
+    /// Loads a model folder as users download it: the OpenCLIP hub layout, the Hugging Face CLIPModel layout, or this
+    /// library's own (see <see cref="CheckpointLayout"/>). Loading is strict: every missing, unexpected or
+    /// mis-shaped tensor is reported in one <see cref="CheckpointMismatchException"/>.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The folder holds no known layout, or no tokenizer vocabulary.</exception>
+    /// <exception cref="CheckpointFormatException">The weights file is malformed.</exception>
+    /// <exception cref="CheckpointMismatchException">The weights do not match the config.</exception>
+    public static ClipModel Load(string directory, ClipLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        options ??= new ClipLoadOptions();
+        options.Validate();
+        var folder = ModelFolder.Inspect(directory);
+        var tokenizerFiles = ModelFolder.ResolveTokenizer(directory, options.TokenizerPath);
+        var tokenizer = ModelFolder.CreateTokenizer(tokenizerFiles, folder.Config.Text.ContextLength);
+        var network = new ClipNetwork(folder.Config);
+        try
+        {
+            using (var weights = SafeTensorsFile.Open(folder.WeightsPath))
+            {
+                StateDictLoader.Load(network, weights, folder.KeyMap, ClipKeyMaps.IsIgnorable);
+            }
+            return Finish(network, tokenizer, folder.Preprocess, options, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))), folder.Layout, tokenizerFiles);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Wraps an in-memory network (e.g. freshly trained or randomly initialised) with a tokenizer and preprocessing.</summary>
+    public static ClipModel Create(ClipNetwork network, ClipTokenizer tokenizer, ImagePreprocessOptions preprocess, ClipLoadOptions? options = null, string name = "clip")
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(preprocess);
+        options ??= new ClipLoadOptions();
+        options.Validate();
+        return Finish(network, tokenizer, preprocess, options, name, null, []);
+    }
+
+    private static ClipModel Finish(ClipNetwork network, ClipTokenizer tokenizer, ImagePreprocessOptions preprocess, ClipLoadOptions options, string name, CheckpointLayout? layout, IReadOnlyList<string> tokenizerFiles)
+    {
+        if (preprocess.ImageSize != network.Config.Vision.ImageSize)
+        {
+            throw new ArgumentException($"Preprocessing crops to {preprocess.ImageSize} px but the image tower takes {network.Config.Vision.ImageSize} px.", nameof(preprocess));
+        }
+        var device = options.Device ?? CPU;
+        network.to(options.DType).to(device);
+        network.eval();
+        return new ClipModel(network, tokenizer, preprocess, device, options.DType, name, layout, tokenizerFiles);
+    }
+
+    /// <summary>Encodes image files in batches; rows follow the input order.</summary>
+    /// <param name="paths">Image files (JPEG, PNG, GIF, BMP, WebP, TIFF).</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <param name="normalize">L2-normalise the embeddings (the default, as retrieval and zero-shot need).</param>
+    /// <param name="progress">Receives the number of images encoded so far after each batch.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <exception cref="ImageBatchException">An image could not be read; names the item and its index in <paramref name="paths"/>.</exception>
+    public float[][] EncodeImages(IReadOnlyList<string> paths, int batchSize = 32, bool normalize = true, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = new float[paths.Count][];
+        int size = PreprocessOptions.ImageSize;
+        // Decode the next batch on worker threads while the network encodes the current one.
+        Task<float[]>? next = paths.Count > 0 ? PreprocessAsync(paths, 0, Math.Min(batchSize, paths.Count), cancellationToken) : null;
+        for (var start = 0; start < paths.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(batchSize, paths.Count - start);
+            var pixels = next!.GetAwaiter().GetResult();
+            int nextStart = start + batchSize;
+            next = nextStart < paths.Count ? PreprocessAsync(paths, nextStart, Math.Min(batchSize, paths.Count - nextStart), cancellationToken) : null;
+            using var scope = NewDisposeScope();
+            using var input = tensor(pixels, [count, 3, size, size]);
+            CopyRows(EncodeImages(input, normalize), result, start);
+            progress?.Report(start + count);
+        }
+        return result;
+    }
+
+    /// <summary>Encodes images read from streams (each read to its end); <paramref name="names"/> label errors.</summary>
+    /// <exception cref="ImageBatchException">An image could not be read; names the item and its index.</exception>
+    public float[][] EncodeImages(IReadOnlyList<Stream> streams, IReadOnlyList<string>? names = null, int batchSize = 32, bool normalize = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int size = PreprocessOptions.ImageSize, plane = 3 * size * size;
+        var result = new float[streams.Count][];
+        for (var start = 0; start < streams.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(batchSize, streams.Count - start);
+            var pixels = new float[(long)count * plane];
+            for (var i = 0; i < count; i++)
+            {
+                var name = names?[start + i] ?? $"stream #{start + i}";
+                try
+                {
+                    Preprocessor.Preprocess(streams[start + i], name, pixels.AsSpan(i * plane, plane));
+                }
+                catch (ImageDecodeException e)
+                {
+                    throw new ImageBatchException(start + i, name, e);
+                }
+            }
+            using var scope = NewDisposeScope();
+            using var input = tensor(pixels, [count, 3, size, size]);
+            CopyRows(EncodeImages(input, normalize), result, start);
+        }
+        return result;
+    }
+
+    /// <summary>Encodes preprocessed pixels [B, 3, S, S] (any device; moved to the model's) into embeddings [B, E].</summary>
+    public Tensor EncodeImages(Tensor pixels, bool normalize = true)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var inference = inference_mode();
+        lock (_forwardLock)
+        {
+            using var scope = NewDisposeScope();
+            return Network.EncodeImage(pixels.to(DType, Device), normalize).MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>Encodes texts in batches; rows follow the input order. Over-long texts are handled per the tokenizer's options.</summary>
+    public float[][] EncodeTexts(IReadOnlyList<string> texts, int batchSize = 256, bool normalize = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = new float[texts.Count][];
+        int context = Tokenizer.ContextLength;
+        for (var start = 0; start < texts.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(batchSize, texts.Count - start);
+            var ids = Tokenizer.Tokenize(Slice(texts, start, count));
+            using var scope = NewDisposeScope();
+            using var input = tensor(ids, [count, context]);
+            CopyRows(EncodeTexts(input, normalize), result, start);
+        }
+        return result;
+    }
+
+    /// <summary>Encodes token ids [B, L] (int64) into embeddings [B, E].</summary>
+    public Tensor EncodeTexts(Tensor tokens, bool normalize = true)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var inference = inference_mode();
+        lock (_forwardLock)
+        {
+            using var scope = NewDisposeScope();
+            return Network.EncodeText(tokens.to(Device), normalize).MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>
+    /// Scaled cosine similarities between image and text embeddings: <c>exp(logit_scale) · cos</c>, [images, texts]
+    /// (CLIP's <c>logits_per_image</c>). Inputs need not be normalised.
+    /// </summary>
+    public float[,] ComputeLogits(IReadOnlyList<float[]> imageEmbeddings, IReadOnlyList<float[]> textEmbeddings)
+    {
+        ArgumentNullException.ThrowIfNull(imageEmbeddings);
+        ArgumentNullException.ThrowIfNull(textEmbeddings);
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var images = nn.functional.normalize(Stack(imageEmbeddings, nameof(imageEmbeddings)), dim: -1);
+        var texts = nn.functional.normalize(Stack(textEmbeddings, nameof(textEmbeddings)), dim: -1);
+        var logits = (images.matmul(texts.t()) * Network.LogitScale.detach().exp().to(ScalarType.Float32).cpu()).contiguous();
+        var flat = logits.data<float>().ToArray();
+        var result = new float[imageEmbeddings.Count, textEmbeddings.Count];
+        Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(float));
+        return result;
+    }
+
+    /// <summary>Parameter counts of the towers and the whole model.</summary>
+    public ClipModelInfo Describe() => ClipModelInfo.Of(Name, Network);
+
+    /// <summary>
+    /// Saves the model in this library's own layout (<c>multimodal_config.json</c>, <c>model.safetensors</c>, the
+    /// tokenizer files). The folder is written beside the target and swapped in, so a crash leaves either the old
+    /// folder or the new one.
+    /// </summary>
+    public void Save(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ModelFolder.Save(this, directory);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            Network.Dispose();
+        }
+    }
+
+    private Task<float[]> PreprocessAsync(IReadOnlyList<string> paths, int start, int count, CancellationToken ct) =>
+        Task.Run(() =>
+        {
+            try
+            {
+                return Preprocessor.PreprocessBatch(Slice(paths, start, count), -1, ct);
+            }
+            catch (ImageBatchException e)
+            {
+                throw new ImageBatchException(start + e.Index, e.SourceName, e.InnerException ?? e);
+            }
+        }, ct);
+
+    private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> items, int start, int count)
+    {
+        if (start == 0 && count == items.Count)
+        {
+            return items;
+        }
+        var slice = new T[count];
+        for (var i = 0; i < count; i++)
+        {
+            slice[i] = items[start + i];
+        }
+        return slice;
+    }
+
+    private static void CopyRows(Tensor embeddings, float[][] destination, int start)
+    {
+        using var cpu = embeddings.to(ScalarType.Float32).cpu().contiguous();
+        var flat = cpu.data<float>().ToArray();
+        int dim = (int)cpu.shape[1];
+        for (var i = 0; i < cpu.shape[0]; i++)
+        {
+            destination[start + i] = flat.AsSpan(i * dim, dim).ToArray();
+        }
+    }
+
+    private Tensor Stack(IReadOnlyList<float[]> rows, string name)
+    {
+        var flat = new float[(long)rows.Count * EmbedDim];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i] is null || rows[i].Length != EmbedDim)
+            {
+                throw new ArgumentException($"{name}[{i}] has {rows[i]?.Length ?? 0} values; this model's embeddings have {EmbedDim}.", name);
+            }
+            rows[i].CopyTo(flat, (long)i * EmbedDim);
+        }
+        return tensor(flat, [rows.Count, EmbedDim]);
+    }
+}

@@ -1,0 +1,58 @@
+using MultiModal.Encoders.Tests.Models;
+
+namespace MultiModal.Encoders.Tests.Checkpoints;
+
+/// <summary>The library's own format round-trips exactly, and saving replaces a folder atomically.</summary>
+public sealed class ClipSaveTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "mm-save-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("tiny-quickgelu-hf")]
+    [InlineData("tiny-gelu-openclip")]
+    public void Save_ThenLoad_IdenticalWeightsConfigAndEmbeddings(string folder)
+    {
+        using var original = ClipParityTests.LoadFixture(folder);
+        var target = Path.Combine(_dir, "saved");
+
+        original.Save(target);
+        using var reloaded = ClipModel.Load(target);
+
+        Assert.Equal(CheckpointLayout.MultiModal, reloaded.SourceLayout);
+        Assert.Equal(original.Config, reloaded.Config);
+        Assert.Equal(original.PreprocessOptions.Mean.ToArray(), reloaded.PreprocessOptions.Mean.ToArray());
+        Assert.Equal(original.PreprocessOptions.Std.ToArray(), reloaded.PreprocessOptions.Std.ToArray());
+        var a = original.Network.state_dict();
+        var b = reloaded.Network.state_dict();
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var key in a.Keys)
+        {
+            Assert.True(a[key].equal(b[key]).item<bool>(), key);
+        }
+        string[] texts = ["a photo of a cat", "two dogs"];
+        Assert.Equal(original.EncodeTexts(texts), reloaded.EncodeTexts(texts));
+    }
+
+    [Fact]
+    public void Save_OverExistingFolder_ReplacesItAndLeavesNoTemporaries()
+    {
+        using var model = ClipParityTests.LoadFixture("tiny-gelu-hf");
+        var target = Path.Combine(_dir, "m");
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, "stale.txt"), "old");
+
+        model.Save(target);
+
+        Assert.False(File.Exists(Path.Combine(target, "stale.txt")));
+        Assert.True(File.Exists(Path.Combine(target, "multimodal_config.json")));
+        Assert.Equal(["m"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName));
+    }
+}
