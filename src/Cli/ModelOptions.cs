@@ -4,14 +4,13 @@ using static TorchSharp.torch;
 namespace MultiModal.Cli;
 
 /// <summary>The options shared by commands that load a model: <c>--model</c>, <c>--device</c>, <c>--tokenizer</c>.</summary>
-internal static class ModelOptions
+internal sealed record ModelOptions(string Directory, Device Device, string? Tokenizer)
 {
-    public static ClipModel Load(Arguments args)
-    {
-        var dir = args.Required("model");
-        var device = ParseDevice(args.Optional("device") ?? "cpu");
-        return ClipModel.Load(dir, new ClipLoadOptions { Device = device, TokenizerPath = args.Optional("tokenizer") });
-    }
+    /// <summary>Reads the options (usage errors surface here, before any loading).</summary>
+    public static ModelOptions Read(Arguments args) =>
+        new(args.Required("model"), ParseDevice(args.Optional("device") ?? "cpu"), args.Optional("tokenizer"));
+
+    public ClipModel Load() => ClipModel.Load(Directory, new ClipLoadOptions { Device = Device, TokenizerPath = Tokenizer });
 
     public static Device ParseDevice(string name)
     {

@@ -92,8 +92,8 @@ internal static class PreprocessConfigJson
     public static JsonObject ToOpenClip(ImagePreprocessOptions options) => new()
     {
         ["size"] = options.ImageSize,
-        ["mean"] = new JsonArray([.. options.Mean.Select(v => (JsonNode?)JsonValue.Create(v))]),
-        ["std"] = new JsonArray([.. options.Std.Select(v => (JsonNode?)JsonValue.Create(v))]),
+        ["mean"] = new JsonArray(options.Mean.Red, options.Mean.Green, options.Mean.Blue),
+        ["std"] = new JsonArray(options.Std.Red, options.Std.Green, options.Std.Blue),
         ["interpolation"] = options.Interpolation == ImageInterpolation.Bilinear ? "bilinear" : "bicubic",
         ["resize_mode"] = options.ResizeMode switch
         {
@@ -127,12 +127,13 @@ internal static class PreprocessConfigJson
 
     private static int[] Ints(JsonArray a, string field, string source) => [.. a.Select(n => Int(n ?? JsonValue.Create(0), field, source))];
 
-    private static float[] Floats(JsonArray a, string field, string source)
+    private static RgbValues Floats(JsonArray a, string field, string source)
     {
         if (a.Count != 3)
         {
             throw new FormatException($"{source}: {field} must have 3 values (R, G, B), found {a.Count}.");
         }
-        return [.. a.Select(n => n is JsonValue v && v.TryGetValue<double>(out var d) ? (float)d : throw new FormatException($"{source}: {field} must hold numbers, found {a.ToJsonString()}."))];
+        var v = a.Select(n => n is JsonValue j && j.TryGetValue<double>(out var d) ? (float)d : throw new FormatException($"{source}: {field} must hold numbers, found {a.ToJsonString()}.")).ToArray();
+        return new RgbValues(v[0], v[1], v[2]);
     }
 }

@@ -28,8 +28,8 @@ public sealed class ClipSaveTests : IDisposable
 
         Assert.Equal(CheckpointLayout.MultiModal, reloaded.SourceLayout);
         Assert.Equal(original.Config, reloaded.Config);
-        Assert.Equal(original.PreprocessOptions.Mean.ToArray(), reloaded.PreprocessOptions.Mean.ToArray());
-        Assert.Equal(original.PreprocessOptions.Std.ToArray(), reloaded.PreprocessOptions.Std.ToArray());
+        Assert.Equal(original.PreprocessOptions.Mean, reloaded.PreprocessOptions.Mean);
+        Assert.Equal(original.PreprocessOptions.Std, reloaded.PreprocessOptions.Std);
         var a = original.Network.state_dict();
         var b = reloaded.Network.state_dict();
         Assert.Equal(a.Keys.Order(), b.Keys.Order());

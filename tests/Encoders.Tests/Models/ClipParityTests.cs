@@ -26,6 +26,8 @@ public sealed class ClipParityTests
         { "tiny-gelu", "tiny-gelu-hf" },
     };
 
+    private static float[] Rgb(MultiModal.Encoders.Imaging.RgbValues v) => [v.Red, v.Green, v.Blue];
+
     internal static ClipModel LoadFixture(string folder) =>
         ClipModel.Load(ClipReference.ModelDir(folder), new ClipLoadOptions
         {
@@ -90,8 +92,8 @@ public sealed class ClipParityTests
     {
         using var model = LoadFixture(folder);
         var images = ClipReference.Model(reference).GetProperty("images").EnumerateArray().ToList();
-        var mean = model.PreprocessOptions.Mean.ToArray();
-        var std = model.PreprocessOptions.Std.ToArray();
+        var mean = Rgb(model.PreprocessOptions.Mean);
+        var std = Rgb(model.PreprocessOptions.Std);
         var pixels = images.SelectMany(i => ClipReference.CropPixels(i.GetProperty("crop").GetString()!, mean, std)).ToArray();
 
         using var input = tensor(pixels, [images.Count, 3, 224, 224]);

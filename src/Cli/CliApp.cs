@@ -1,0 +1,80 @@
+using System.Text.Json;
+using MultiModal.Cli.Commands;
+using MultiModal.Encoders.Checkpoints;
+using MultiModal.Encoders.Imaging;
+
+namespace MultiModal.Cli;
+
+/// <summary>The <c>mm</c> command line: dispatch, usage text and the mapping of failures to exit codes.</summary>
+/// <remarks>Exit codes: 0 success; 1 the work failed (bad file, bad model, bad image); 2 usage error; 130 cancelled.</remarks>
+internal static class CliApp
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+    public const int Cancelled = 130;
+
+    private const string UsageText = """
+        mm — multimodal embeddings from the command line
+
+        Usage:
+          mm embed      --model DIR [--image PATH]... [--text TEXT]... [--device cpu|cuda] [--batch-size N] [--tokenizer PATH]
+          mm tokenize   --model DIR [--tokenizer PATH] TEXT...
+          mm preprocess --model DIR --image PATH --out FILE.npy
+          mm info       --model DIR [--tokenizer PATH] [--json]
+
+        --model DIR   an OpenCLIP hub folder (open_clip_config.json + open_clip_model.safetensors), a Hugging Face
+                      CLIPModel folder (config.json + model.safetensors) or a folder saved by this library.
+        --tokenizer   bpe_simple_vocab_16e6.txt.gz, or a folder with vocab.json + merges.txt, when the model folder has none.
+        Results are JSON on standard output; errors go to standard error with a non-zero exit code.
+        """;
+
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        if (args.Count == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Count == 0 ? stderr : stdout).WriteLine(UsageText);
+            return args.Count == 0 ? Usage : Ok;
+        }
+        try
+        {
+            var rest = args.Skip(1).ToList();
+            return args[0] switch
+            {
+                "embed" => EmbedCommand.Run(rest, stdout, cancellationToken),
+                "tokenize" => TokenizeCommand.Run(rest, stdout),
+                "preprocess" => PreprocessCommand.Run(rest, stdout),
+                "info" => InfoCommand.Run(rest, stdout),
+                _ => throw new UsageException($"Unknown command '{args[0]}'. Run 'mm --help'."),
+            };
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"mm: {e.Message}");
+            return Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("mm: cancelled");
+            return Cancelled;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or NotSupportedException
+                                      or CheckpointFormatException or CheckpointMismatchException or ImageDecodeException
+                                      or ImageBatchException or InvalidDataException or ArgumentException or KeyNotFoundException)
+        {
+            stderr.WriteLine($"mm: {e.Message}");
+            return Failed;
+        }
+    }
+
+    /// <summary>Writes compact JSON with a trailing newline.</summary>
+    public static void WriteJson(TextWriter stdout, Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            write(writer);
+        }
+        stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+}
