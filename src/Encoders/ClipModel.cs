@@ -22,7 +22,7 @@ public sealed class ClipModel : IDisposable
     private readonly Lock _forwardLock = new();
     private bool _disposed;
 
-    private ClipModel(ClipNetwork network, ClipTokenizer tokenizer, ImagePreprocessOptions preprocess, Device device, ScalarType dtype, string name, CheckpointLayout? layout, IReadOnlyList<string> tokenizerFiles)
+    private ClipModel(ClipNetwork network, ClipTokenizer tokenizer, ImagePreprocessOptions preprocess, Device device, ScalarType dtype, string name, CheckpointLayout? layout)
     {
         Network = network;
         Tokenizer = tokenizer;
@@ -32,7 +32,6 @@ public sealed class ClipModel : IDisposable
         DType = dtype;
         Name = name;
         SourceLayout = layout;
-        TokenizerFiles = tokenizerFiles;
     }
 
     /// <summary>The TorchSharp network (in eval mode).</summary>
@@ -65,9 +64,6 @@ public sealed class ClipModel : IDisposable
     /// <summary>Embedding width.</summary>
     public int EmbedDim => Config.EmbedDim;
 
-    /// <summary>The tokenizer vocabulary files this model uses (copied by <see cref="Save"/>).</summary>
-    public IReadOnlyList<string> TokenizerFiles { get; }
-
     /// <summary>
     /// Loads a model folder as users download it: the OpenCLIP hub layout, the Hugging Face CLIPModel layout, or this
     /// library's own (see <see cref="CheckpointLayout"/>). Loading is strict: every missing, unexpected or
@@ -83,8 +79,7 @@ public sealed class ClipModel : IDisposable
         options ??= new ClipLoadOptions();
         options.Validate();
         var folder = ModelFolder.Inspect(directory);
-        var tokenizerFiles = ModelFolder.ResolveTokenizer(directory, options.TokenizerPath);
-        var tokenizer = ModelFolder.CreateTokenizer(tokenizerFiles, folder.Config.Text.ContextLength);
+        var tokenizer = ClipTokenizer.FromModelDirectory(directory, new ClipTokenizerOptions { ContextLength = folder.Config.Text.ContextLength }, options.TokenizerPath);
         var network = new ClipNetwork(folder.Config);
         try
         {
@@ -92,7 +87,7 @@ public sealed class ClipModel : IDisposable
             {
                 StateDictLoader.Load(network, weights, folder.KeyMap, ClipKeyMaps.IsIgnorable);
             }
-            return Finish(network, tokenizer, folder.Preprocess, options, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))), folder.Layout, tokenizerFiles);
+            return Finish(network, tokenizer, folder.Preprocess, options, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))), folder.Layout);
         }
         catch
         {
@@ -109,10 +104,10 @@ public sealed class ClipModel : IDisposable
         ArgumentNullException.ThrowIfNull(preprocess);
         options ??= new ClipLoadOptions();
         options.Validate();
-        return Finish(network, tokenizer, preprocess, options, name, null, []);
+        return Finish(network, tokenizer, preprocess, options, name, null);
     }
 
-    private static ClipModel Finish(ClipNetwork network, ClipTokenizer tokenizer, ImagePreprocessOptions preprocess, ClipLoadOptions options, string name, CheckpointLayout? layout, IReadOnlyList<string> tokenizerFiles)
+    private static ClipModel Finish(ClipNetwork network, ClipTokenizer tokenizer, ImagePreprocessOptions preprocess, ClipLoadOptions options, string name, CheckpointLayout? layout)
     {
         if (preprocess.ImageSize != network.Config.Vision.ImageSize)
         {
@@ -121,7 +116,7 @@ public sealed class ClipModel : IDisposable
         var device = options.Device ?? CPU;
         network.to(options.DType).to(device);
         network.eval();
-        return new ClipModel(network, tokenizer, preprocess, device, options.DType, name, layout, tokenizerFiles);
+        return new ClipModel(network, tokenizer, preprocess, device, options.DType, name, layout);
     }
 
     /// <summary>Encodes image files in batches; rows follow the input order.</summary>
@@ -213,9 +208,9 @@ public sealed class ClipModel : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(batchSize, texts.Count - start);
-            var ids = Tokenizer.Tokenize(Slice(texts, start, count));
+            var batch = Tokenizer.Tokenize(Slice(texts, start, count));
             using var scope = NewDisposeScope();
-            using var input = tensor(ids, [count, context]);
+            using var input = tensor(batch.Ids, [count, context]);
             CopyRows(EncodeTexts(input, normalize), result, start);
         }
         return result;

@@ -16,7 +16,7 @@ internal static class TokenizeCommand
         }
         using var model = modelOptions.Load();
         var tokenizer = model.Tokenizer;
-        var ids = tokenizer.Tokenize(args.Positionals);
+        var ids = tokenizer.Tokenize(args.Positionals).Ids;
         int context = tokenizer.ContextLength;
         CliApp.WriteJson(stdout, w =>
         {

@@ -16,7 +16,6 @@ internal static class ModelFolder
     public const string OwnConfigFile = "multimodal_config.json";
     public const string OwnFormat = "multimodal-clip";
     public const int OwnFormatVersion = 1;
-    public const string BpeVocabularyFile = "bpe_simple_vocab_16e6.txt.gz";
 
     public static ModelFolderInfo Inspect(string directory)
     {
@@ -66,49 +65,6 @@ internal static class ModelFolder
             $"{directory} is not a model folder: expected {OwnConfigFile}, open_clip_config.json (OpenCLIP hub layout) or config.json (Hugging Face CLIPModel layout).");
     }
 
-    /// <summary>
-    /// The tokenizer vocabulary files: an explicit path (a .gz BPE file, or a folder with vocab.json + merges.txt)
-    /// wins; else the folder's <c>bpe_simple_vocab_16e6.txt.gz</c>; else its <c>vocab.json</c> + <c>merges.txt</c>.
-    /// </summary>
-    public static IReadOnlyList<string> ResolveTokenizer(string directory, string? explicitPath)
-    {
-        if (explicitPath is not null)
-        {
-            if (File.Exists(explicitPath))
-            {
-                return [explicitPath];
-            }
-            if (Directory.Exists(explicitPath))
-            {
-                return FromFolder(explicitPath) ?? throw new FileNotFoundException(
-                    $"Tokenizer folder {explicitPath} holds neither {BpeVocabularyFile} nor vocab.json + merges.txt.");
-            }
-            throw new FileNotFoundException($"Tokenizer vocabulary {explicitPath} does not exist.", explicitPath);
-        }
-        return FromFolder(directory) ?? throw new FileNotFoundException(
-            $"No tokenizer vocabulary in {directory}: looked for {BpeVocabularyFile}, or vocab.json + merges.txt. Pass the vocabulary explicitly (ClipLoadOptions.TokenizerPath, mm --tokenizer).");
-
-        static IReadOnlyList<string>? FromFolder(string folder)
-        {
-            var gz = Path.Combine(folder, BpeVocabularyFile);
-            if (File.Exists(gz))
-            {
-                return [gz];
-            }
-            var vocab = Path.Combine(folder, "vocab.json");
-            var merges = Path.Combine(folder, "merges.txt");
-            return File.Exists(vocab) && File.Exists(merges) ? [vocab, merges] : null;
-        }
-    }
-
-    public static ClipTokenizer CreateTokenizer(IReadOnlyList<string> files, int contextLength)
-    {
-        var options = new ClipTokenizerOptions { ContextLength = contextLength };
-        return files.Count == 1
-            ? ClipTokenizer.FromBpeVocabulary(files[0], options)
-            : ClipTokenizer.FromVocabAndMerges(files[0], files[1], options);
-    }
-
     public static void Save(ClipModel model, string directory)
     {
         var target = Path.GetFullPath(directory);
@@ -122,7 +78,7 @@ internal static class ModelFolder
                 .Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu()))
                 .ToList();
             SafeTensorsWriter.Save(Path.Combine(staging, "model.safetensors"), state, new Dictionary<string, string> { ["format"] = "pt" });
-            foreach (var file in model.TokenizerFiles)
+            foreach (var file in model.Tokenizer.SourceFiles)
             {
                 File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
             }

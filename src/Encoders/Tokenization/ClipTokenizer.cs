@@ -31,8 +31,9 @@ public sealed class ClipTokenizer
     private readonly BpeTokenizer _bpe;
     private readonly string[] _tokens;
 
-    private ClipTokenizer(ClipVocabulary vocabulary, ClipTokenizerOptions options)
+    private ClipTokenizer(ClipVocabulary vocabulary, ClipTokenizerOptions options, IReadOnlyList<string> sourceFiles)
     {
+        SourceFiles = sourceFiles;
         _tokens = vocabulary.Tokens;
         StartOfTextId = vocabulary.StartOfTextId;
         EndOfTextId = vocabulary.EndOfTextId;
@@ -72,6 +73,9 @@ public sealed class ClipTokenizer
     /// <summary>The options this tokenizer was made with.</summary>
     public ClipTokenizerOptions Options { get; }
 
+    /// <summary>The vocabulary files it was loaded from (the archive, or vocab.json and merges.txt), as full paths.</summary>
+    public IReadOnlyList<string> SourceFiles { get; }
+
     /// <summary>Loads OpenAI's BPE archive (<see cref="BpeArchiveFileName"/>, gzip).</summary>
     /// <param name="path">The archive.</param>
     /// <param name="options">Row layout; null means the defaults (77 tokens, truncate).</param>
@@ -82,7 +86,7 @@ public sealed class ClipTokenizer
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options = ValidOptions(options);
-        return new ClipTokenizer(ClipVocabulary.LoadBpeArchive(path), options);
+        return new ClipTokenizer(ClipVocabulary.LoadBpeArchive(path), options, [Path.GetFullPath(path)]);
     }
 
     /// <summary>Loads Hugging Face CLIPTokenizer files.</summary>
@@ -97,7 +101,7 @@ public sealed class ClipTokenizer
         ArgumentException.ThrowIfNullOrEmpty(vocabularyJsonPath);
         ArgumentException.ThrowIfNullOrEmpty(mergesPath);
         options = ValidOptions(options);
-        return new ClipTokenizer(ClipVocabulary.LoadHuggingFace(vocabularyJsonPath, mergesPath), options);
+        return new ClipTokenizer(ClipVocabulary.LoadHuggingFace(vocabularyJsonPath, mergesPath), options, [Path.GetFullPath(vocabularyJsonPath), Path.GetFullPath(mergesPath)]);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class ClipSaveTests : IDisposable
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         foreach (var key in a.Keys)
         {
-            Assert.True(a[key].equal(b[key]).item<bool>(), key);
+            Assert.True(a[key].eq(b[key]).all().item<bool>(), key);
         }
         string[] texts = ["a photo of a cat", "two dogs"];
         Assert.Equal(original.EncodeTexts(texts), reloaded.EncodeTexts(texts));

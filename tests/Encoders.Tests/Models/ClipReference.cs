@@ -24,7 +24,7 @@ internal sealed class ClipReference
     /// <summary>Normalised CHW pixels of a reference crop (PIL's uint8 output, saved losslessly).</summary>
     public static float[] CropPixels(string cropFile, float[] mean, float[] std)
     {
-        using var image = Image.Load<Rgb24>(Path.Combine(TestPaths.Fixtures, "clip", "crops", cropFile));
+        using var image = Image.Load<Rgb24>(Path.Combine(TestPaths.Fixtures, "clip", cropFile));
         int h = image.Height, w = image.Width;
         var chw = new float[3 * h * w];
         image.ProcessPixelRows(rows =>
