@@ -1,0 +1,164 @@
+using System.Buffers.Binary;
+
+namespace MultiModal.Encoders.Imaging;
+
+/// <summary>
+/// Byte-level checks ImageSharp 2.1 does not make, and the few header facts it does not expose: whether a JPEG or
+/// PNG is complete (ImageSharp fills a truncated scan with grey where PIL raises "image file is truncated"), a PNG's
+/// colour type and bit depth, and palette entry 0 (PIL pads "P" images with index 0, not black).
+/// </summary>
+internal static class ContainerProbe
+{
+    /// <summary>Null when the JPEG's marker structure reaches EOI inside the data, else the problem in words.</summary>
+    /// <remarks>
+    /// Walks segments by their lengths (so an EXIF thumbnail's own EOI is skipped) and, after each SOS, the entropy-
+    /// coded data up to the next marker (0xFF followed by neither 0x00 stuffing nor RSTn), as libjpeg reads it.
+    /// Bytes after EOI are ignored, as libjpeg and PIL ignore them.
+    /// </remarks>
+    public static string? CheckJpeg(ReadOnlySpan<byte> data)
+    {
+        int pos = 2; // after SOI (DetectFormat checked FF D8)
+        while (true)
+        {
+            while (pos < data.Length && data[pos] != 0xFF)
+            {
+                pos++; // libjpeg: "extraneous bytes before marker", skipped
+            }
+            while (pos < data.Length && data[pos] == 0xFF)
+            {
+                pos++; // fill bytes
+            }
+            if (pos >= data.Length)
+            {
+                return "JPEG is truncated: the data ends before the end-of-image marker (PIL: image file is truncated)";
+            }
+            byte marker = data[pos++];
+            if (marker == 0xD9)
+            {
+                return null;
+            }
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                continue; // TEM and RSTn carry no length
+            }
+            if (pos + 2 > data.Length)
+            {
+                return $"JPEG is truncated inside marker 0xFF{marker:X2}";
+            }
+            int length = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(pos, 2));
+            if (length < 2 || pos + length > data.Length)
+            {
+                return $"JPEG is truncated inside segment 0xFF{marker:X2} (declares {length} bytes, {data.Length - pos} left)";
+            }
+            pos += length;
+            if (marker == 0xDA)
+            {
+                // Entropy-coded data: a marker is 0xFF followed by a byte other than 0x00 (stuffing) or RSTn.
+                while (true)
+                {
+                    int ff = data[pos..].IndexOf((byte)0xFF);
+                    if (ff < 0 || pos + ff + 1 >= data.Length)
+                    {
+                        return "JPEG is truncated inside the compressed scan data (PIL: image file is truncated)";
+                    }
+                    pos += ff + 1;
+                    byte next = data[pos];
+                    if (next != 0x00 && next is not (>= 0xD0 and <= 0xD7) && next != 0xFF)
+                    {
+                        pos--; // back to the 0xFF of the marker
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads a PNG's chunk structure: null problem when chunks are intact through IEND.</summary>
+    /// <remarks>
+    /// Stricter than PIL in one case: a PNG whose pixel data is complete but lacks IEND loads in PIL and is refused here
+    /// (its IDAT stream cannot be told complete without inflating it).
+    /// </remarks>
+    public static string? CheckPng(ReadOnlySpan<byte> data, out int colorType, out int bitDepth, out Rgb8 palette0)
+    {
+        colorType = -1;
+        bitDepth = -1;
+        palette0 = default;
+        int pos = 8;
+        while (true)
+        {
+            if (pos + 8 > data.Length)
+            {
+                return "PNG is truncated: the data ends before the IEND chunk";
+            }
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos, 4));
+            ReadOnlySpan<byte> type = data.Slice(pos + 4, 4);
+            string typeName = System.Text.Encoding.ASCII.GetString(type);
+            if (length > int.MaxValue || pos + 12L + length > data.Length)
+            {
+                return $"PNG is truncated inside chunk {typeName} (declares {length} bytes, {Math.Max(0, data.Length - pos - 12)} left)";
+            }
+            ReadOnlySpan<byte> body = data.Slice(pos + 8, (int)length);
+            if (type.SequenceEqual("IHDR"u8) && length >= 13)
+            {
+                bitDepth = body[8];
+                colorType = body[9];
+            }
+            else if (type.SequenceEqual("PLTE"u8) && length >= 3)
+            {
+                palette0 = new Rgb8(body[0], body[1], body[2]);
+            }
+            else if (type.SequenceEqual("IEND"u8))
+            {
+                return null;
+            }
+            pos += 12 + (int)length;
+        }
+    }
+
+    /// <summary>
+    /// PIL's mode for a palette BMP (BmpImagePlugin): "1" for a 2-colour black/white palette, "L" when entry i is grey i
+    /// for every colour, else "P"; plus palette entry 0. Null mode when the BMP has no palette or it cannot be read.
+    /// </summary>
+    public static PilMode? BmpPaletteMode(ReadOnlySpan<byte> data, int bitsPerPixel, out Rgb8 palette0)
+    {
+        palette0 = default;
+        if (bitsPerPixel > 8 || data.Length < 18)
+        {
+            return null;
+        }
+        int headerSize = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(14, 4));
+        int entrySize = headerSize == 12 ? 3 : 4; // BITMAPCOREHEADER uses RGBTRIPLE
+        int colors = 0;
+        if (headerSize >= 40 && data.Length >= 14 + 36)
+        {
+            colors = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(14 + 32, 4));
+        }
+        if (colors <= 0 || colors > 256)
+        {
+            colors = 1 << bitsPerPixel;
+        }
+        int start = 14 + headerSize;
+        if (headerSize < 12 || start + (long)colors * entrySize > data.Length)
+        {
+            return null;
+        }
+        ReadOnlySpan<byte> palette = data.Slice(start, colors * entrySize);
+        palette0 = new Rgb8(palette[2], palette[1], palette[0]); // stored B, G, R
+        bool grey = true;
+        int[] indices = colors == 2 ? [0, 255] : Enumerable.Range(0, colors).ToArray();
+        for (int i = 0; i < indices.Length && grey; i++)
+        {
+            int v = indices[i];
+            int o = i * entrySize;
+            grey = palette[o] == v && palette[o + 1] == v && palette[o + 2] == v;
+        }
+        return grey ? (colors == 2 ? PilMode.Bilevel : PilMode.L) : PilMode.Palette;
+    }
+
+    /// <summary>Entry 0 of a GIF's global colour table, black when it has none.</summary>
+    public static Rgb8 GifPalette0(ReadOnlySpan<byte> data) =>
+        data.Length >= 16 && (data[10] & 0x80) != 0 ? new Rgb8(data[13], data[14], data[15]) : default;
+}
+
+/// <summary>One 8-bit RGB colour.</summary>
+internal readonly record struct Rgb8(byte R, byte G, byte B);

@@ -1,0 +1,208 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Tiff.Constants;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace MultiModal.Encoders.Imaging;
+
+/// <summary>
+/// Turns file bytes into <see cref="DecodedImage"/> the way PIL's <c>Image.open</c> + <c>load</c> would see them:
+/// format by content, size limit from the header before decoding, PIL mode, truncation refused.
+/// </summary>
+/// <remarks>
+/// EXIF orientation is ignored on purpose: PIL's CLIP transform never calls <c>ImageOps.exif_transpose</c>, so the
+/// stored pixel order is what the model sees. ICC profiles and PNG gAMA are ignored too, as PIL ignores them.
+/// </remarks>
+internal sealed class ImageReader
+{
+    private readonly Configuration configuration;
+    private readonly ImagePreprocessOptions options;
+
+    public ImageReader(ImagePreprocessOptions options)
+    {
+        this.options = options;
+        configuration = Configuration.Default.Clone();
+        configuration.PreferContiguousImageBuffers = true;
+        configuration.MaxDegreeOfParallelism = 1; // batches parallelise over images, not inside one
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+    }
+
+    public DecodedImage Read(ArraySegment<byte> data, string sourceName)
+    {
+        ReadOnlySpan<byte> span = data;
+        if (span.Length == 0)
+        {
+            throw new ImageDecodeException(sourceName, "file is empty");
+        }
+        IImageFormat? format = Image.DetectFormat(configuration, span);
+        ImageFormatKinds kind = format switch
+        {
+            JpegFormat => ImageFormatKinds.Jpeg,
+            PngFormat => ImageFormatKinds.Png,
+            GifFormat => ImageFormatKinds.Gif,
+            BmpFormat => ImageFormatKinds.Bmp,
+            WebpFormat => ImageFormatKinds.Webp,
+            TiffFormat => ImageFormatKinds.Tiff,
+            _ => ImageFormatKinds.None,
+        };
+        if (kind == ImageFormatKinds.None)
+        {
+            string head = Convert.ToHexString(span[..Math.Min(8, span.Length)]);
+            throw new ImageDecodeException(sourceName, format is null
+                ? $"not a recognised image format (first bytes {head}); expected JPEG, PNG, GIF, BMP, WebP or TIFF"
+                : $"unsupported image format {format.Name}");
+        }
+        if ((options.AllowedFormats & kind) == 0)
+        {
+            throw new ImageDecodeException(sourceName, $"format {kind} is not in AllowedFormats ({options.AllowedFormats})");
+        }
+
+        try
+        {
+            return Decode(data, kind, sourceName);
+        }
+        catch (Exception ex) when (ex is not ImageDecodeException and not OperationCanceledException)
+        {
+            throw new ImageDecodeException(sourceName, $"cannot decode {kind}: {ex.Message}", ex);
+        }
+    }
+
+    private DecodedImage Decode(ArraySegment<byte> data, ImageFormatKinds kind, string sourceName)
+    {
+        ReadOnlySpan<byte> span = data;
+        int pngColorType = -1, pngBitDepth = -1;
+        Rgb8 palette0 = default;
+        string? problem = kind switch
+        {
+            ImageFormatKinds.Jpeg => ContainerProbe.CheckJpeg(span),
+            ImageFormatKinds.Png => ContainerProbe.CheckPng(span, out pngColorType, out pngBitDepth, out palette0),
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw new ImageDecodeException(sourceName, problem);
+        }
+
+        if (kind == ImageFormatKinds.Jpeg)
+        {
+            // libjpeg-exact decoder (checks MaxPixels at the frame header); null → a variant left to ImageSharp.
+            DecodedImage? exact = JpegDecoder.Decode(span, sourceName, options.MaxPixels);
+            if (exact is not null)
+            {
+                return exact;
+            }
+        }
+
+        // Header only: the pixel limit is enforced before any pixel buffer exists.
+        IImageInfo? info;
+        using (var header = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false))
+        {
+            info = Image.Identify(configuration, header);
+        }
+        if (info is null)
+        {
+            throw new ImageDecodeException(sourceName, $"cannot read the {kind} header");
+        }
+        if (info.Width < 1 || info.Height < 1)
+        {
+            throw new ImageDecodeException(sourceName, $"header declares an empty image ({info.Width}x{info.Height})");
+        }
+        if ((long)info.Width * info.Height > options.MaxPixels)
+        {
+            throw new ImageTooLargeException(sourceName, info.Width, info.Height, options.MaxPixels);
+        }
+
+        PilMode mode;
+        bool sixteenBit = false;
+        switch (kind)
+        {
+            case ImageFormatKinds.Jpeg:
+                mode = info.Metadata.GetJpegMetadata().ColorType == JpegColorType.Luminance ? PilMode.L : PilMode.Rgb;
+                break;
+            case ImageFormatKinds.Png:
+                // PngImagePlugin _MODES: grey 1-bit "1", grey 2/4/8 "L", palette "P", 4 "LA", 6 "RGBA", 2 "RGB".
+                mode = pngColorType switch
+                {
+                    0 => pngBitDepth == 1 ? PilMode.Bilevel : PilMode.L,
+                    3 => PilMode.Palette,
+                    4 => PilMode.La,
+                    6 => PilMode.Rgba,
+                    _ => PilMode.Rgb,
+                };
+                // 16-bit grey is PIL mode "I" (saturating at 255 on convert("RGB")); we use its high byte instead.
+                sixteenBit = pngBitDepth == 16;
+                break;
+            case ImageFormatKinds.Gif:
+                mode = PilMode.Palette;
+                palette0 = ContainerProbe.GifPalette0(span);
+                break;
+            case ImageFormatKinds.Bmp:
+                int bits = (int)info.Metadata.GetBmpMetadata().BitsPerPixel;
+                mode = ContainerProbe.BmpPaletteMode(span, bits, out palette0) ?? PilMode.Rgb;
+                break;
+            case ImageFormatKinds.Webp:
+                // WebPImagePlugin: "RGBA" when the bitstream has alpha, else "RGB".
+                mode = info.PixelType.BitsPerPixel == 32 ? PilMode.Rgba : PilMode.Rgb;
+                break;
+            default:
+                return DecodeTiff(data);
+        }
+
+        using var stream = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
+        if (sixteenBit)
+        {
+            return DecodedImage.FromRgba64(Image.Load<Rgba64>(configuration, stream), mode, palette0);
+        }
+        return mode switch
+        {
+            PilMode.L or PilMode.Bilevel => DecodedImage.Wrap(Image.Load<L8>(configuration, stream), mode, palette0),
+            PilMode.La => DecodedImage.Wrap(Image.Load<La16>(configuration, stream), mode, palette0),
+            PilMode.Rgba => DecodedImage.Wrap(Image.Load<Rgba32>(configuration, stream), mode, palette0),
+            _ => DecodedImage.Wrap(Image.Load<Rgb24>(configuration, stream), mode, palette0),
+        };
+    }
+
+    /// <summary>TIFF: the mode is read from the first page's tags, available only after decoding.</summary>
+    private DecodedImage DecodeTiff(ArraySegment<byte> data)
+    {
+        using var stream = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
+        var image = Image.Load<Rgba32>(configuration, stream);
+        try
+        {
+            TiffFrameMetadata tiff = image.Frames.RootFrame.Metadata.GetTiffMetadata();
+            int bitsPerPixel = (int)(tiff.BitsPerPixel ?? TiffBitsPerPixel.Bit24);
+            PilMode mode = tiff.PhotometricInterpretation switch
+            {
+                TiffPhotometricInterpretation.PaletteColor => PilMode.Palette,
+                TiffPhotometricInterpretation.BlackIsZero or TiffPhotometricInterpretation.WhiteIsZero =>
+                    bitsPerPixel == 1 ? PilMode.Bilevel : PilMode.L,
+                TiffPhotometricInterpretation.Rgb when bitsPerPixel == 32 => PilMode.Rgba,
+                _ => PilMode.Rgb,
+            };
+            var result = mode switch
+            {
+                PilMode.Rgba => DecodedImage.Wrap(image, mode, default),
+                PilMode.L or PilMode.Bilevel => DecodedImage.Wrap(image.CloneAs<L8>(configuration), mode, default),
+                _ => DecodedImage.Wrap(image.CloneAs<Rgb24>(configuration), mode, default),
+            };
+            if (mode != PilMode.Rgba)
+            {
+                image.Dispose();
+            }
+            return result;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,340 @@
+namespace MultiModal.Encoders.Imaging;
+
+/// <summary>Entropy-coded scans: libjpeg jdhuff.c (sequential) and jdphuff.c (progressive) block decoders.</summary>
+internal sealed partial class JpegDecoder
+{
+    private ulong bits;
+    private int bitCount;
+    private int readPos;
+    private bool atMarker;
+    private int eobRun;
+
+    private int DecodeScan(ReadOnlySpan<byte> data, ReadOnlySpan<byte> header, int dataStart)
+    {
+        JpegFrame f = frame!;
+        int n = header[0];
+        if (n < 1 || n > 4 || header.Length < 1 + 2 * n + 3)
+        {
+            throw new InvalidDataException("bad scan header");
+        }
+        var comps = new JpegComponent[n];
+        for (int i = 0; i < n; i++)
+        {
+            int id = header[1 + 2 * i];
+            comps[i] = f.Components.FirstOrDefault(c => c.Id == id) ?? throw new InvalidDataException($"scan names unknown component {id}");
+            comps[i].DcTable = header[2 + 2 * i] >> 4;
+            comps[i].AcTable = header[2 + 2 * i] & 15;
+        }
+        int ss = header[1 + 2 * n], se = header[2 + 2 * n], ah = header[3 + 2 * n] >> 4, al = header[3 + 2 * n] & 15;
+        if (!f.Progressive)
+        {
+            ss = 0;
+            se = 63;
+            ah = al = 0;
+        }
+        else if (ss > se || se > 63 || (ss == 0 && se != 0) || (ss > 0 && n != 1) || al > 13)
+        {
+            throw new InvalidDataException("bad progressive scan parameters");
+        }
+        foreach (var c in comps)
+        {
+            c.Predictor = 0;
+            bool needDc = ss == 0 && ah == 0;
+            bool needAc = se > 0;
+            if (c.DcTable > 3 || c.AcTable > 3 || (needDc && dcTables[c.DcTable] is null) || (needAc && acTables[c.AcTable] is null))
+            {
+                throw new InvalidDataException("scan uses an undefined Huffman table");
+            }
+        }
+        bits = 0;
+        bitCount = 0;
+        readPos = dataStart;
+        atMarker = false;
+        eobRun = 0;
+
+        int mcuCount, mcusPerLine;
+        if (n == 1)
+        {
+            mcusPerLine = (comps[0].DownsampledWidth + 7) / 8;
+            mcuCount = mcusPerLine * ((comps[0].DownsampledHeight + 7) / 8);
+        }
+        else
+        {
+            mcusPerLine = f.McusPerLine;
+            mcuCount = f.McusPerLine * f.McusPerColumn;
+        }
+        int interval = restartInterval;
+        int untilRestart = interval;
+        for (int mcu = 0; mcu < mcuCount; mcu++)
+        {
+            if (interval > 0 && untilRestart == 0)
+            {
+                Restart(data);
+                foreach (var c in comps)
+                {
+                    c.Predictor = 0;
+                }
+                eobRun = 0;
+                untilRestart = interval;
+            }
+            int mx = mcu % mcusPerLine, my = mcu / mcusPerLine;
+            if (n == 1)
+            {
+                DecodeBlock(data, comps[0], comps[0].Block(my, mx), ss, se, ah, al);
+            }
+            else
+            {
+                foreach (var c in comps)
+                {
+                    for (int by = 0; by < c.V; by++)
+                    {
+                        for (int bx = 0; bx < c.H; bx++)
+                        {
+                            DecodeBlock(data, c, c.Block(my * c.V + by, mx * c.H + bx), ss, se, ah, al);
+                        }
+                    }
+                }
+            }
+            untilRestart--;
+        }
+        // Continue after the entropy data: the caller's marker loop skips to the next 0xFF xx marker.
+        return Math.Min(readPos, data.Length);
+    }
+
+    private void DecodeBlock(ReadOnlySpan<byte> data, JpegComponent c, Span<short> block, int ss, int se, int ah, int al)
+    {
+        if (!frame!.Progressive)
+        {
+            // jdhuff.c decode_mcu: DC difference + AC run/size pairs.
+            int s = Decode(data, dcTables[c.DcTable]!);
+            int diff = s == 0 ? 0 : Extend(Receive(data, s), s);
+            c.Predictor += diff;
+            block[0] = (short)c.Predictor;
+            JpegHuffmanTable ac = acTables[c.AcTable]!;
+            for (int k = 1; k < 64; k++)
+            {
+                int rs = Decode(data, ac);
+                int r = rs >> 4;
+                s = rs & 15;
+                if (s != 0)
+                {
+                    k += r;
+                    block[NaturalOrder[k]] = (short)Extend(Receive(data, s), s);
+                }
+                else
+                {
+                    if (r != 15)
+                    {
+                        break;
+                    }
+                    k += 15;
+                }
+            }
+            return;
+        }
+        if (ss == 0)
+        {
+            if (ah == 0)
+            {
+                // decode_mcu_DC_first
+                int s = Decode(data, dcTables[c.DcTable]!);
+                int diff = s == 0 ? 0 : Extend(Receive(data, s), s);
+                c.Predictor += diff;
+                block[0] = (short)(c.Predictor << al);
+            }
+            else if (Receive(data, 1) != 0)
+            {
+                block[0] |= (short)(1 << al); // decode_mcu_DC_refine
+            }
+            return;
+        }
+        JpegHuffmanTable table = acTables[c.AcTable] ?? throw new InvalidDataException("undefined AC table");
+        if (ah == 0)
+        {
+            // decode_mcu_AC_first
+            if (eobRun > 0)
+            {
+                eobRun--;
+                return;
+            }
+            for (int k = ss; k <= se; k++)
+            {
+                int rs = Decode(data, table);
+                int r = rs >> 4, s = rs & 15;
+                if (s != 0)
+                {
+                    k += r;
+                    block[NaturalOrder[k]] = (short)(Extend(Receive(data, s), s) * (1 << al));
+                }
+                else if (r == 15)
+                {
+                    k += 15;
+                }
+                else
+                {
+                    eobRun = (1 << r) - 1;
+                    if (r > 0)
+                    {
+                        eobRun += Receive(data, r);
+                    }
+                    break;
+                }
+            }
+            return;
+        }
+        RefineAc(data, table, block, ss, se, al);
+    }
+
+    /// <summary>jdphuff.c decode_mcu_AC_refine: correction bits for nonzero coefficients, new ±1 &lt;&lt; Al coefficients.</summary>
+    private void RefineAc(ReadOnlySpan<byte> data, JpegHuffmanTable table, Span<short> block, int ss, int se, int al)
+    {
+        int p1 = 1 << al, m1 = -1 << al;
+        int k = ss;
+        if (eobRun == 0)
+        {
+            for (; k <= se; k++)
+            {
+                int rs = Decode(data, table);
+                int r = rs >> 4, s = rs & 15;
+                if (s != 0)
+                {
+                    s = Receive(data, 1) != 0 ? p1 : m1; // s must be 1 in a valid stream
+                }
+                else if (r != 15)
+                {
+                    eobRun = 1 << r;
+                    if (r > 0)
+                    {
+                        eobRun += Receive(data, r);
+                    }
+                    break;
+                }
+                do
+                {
+                    ref short coef = ref block[NaturalOrder[k]];
+                    if (coef != 0)
+                    {
+                        if (Receive(data, 1) != 0 && (coef & p1) == 0)
+                        {
+                            coef = (short)(coef >= 0 ? coef + p1 : coef + m1);
+                        }
+                    }
+                    else if (--r < 0)
+                    {
+                        break;
+                    }
+                    k++;
+                }
+                while (k <= se);
+                if (s != 0)
+                {
+                    block[NaturalOrder[k]] = (short)s;
+                }
+            }
+        }
+        if (eobRun > 0)
+        {
+            for (; k <= se; k++)
+            {
+                ref short coef = ref block[NaturalOrder[k]];
+                if (coef != 0 && Receive(data, 1) != 0 && (coef & p1) == 0)
+                {
+                    coef = (short)(coef >= 0 ? coef + p1 : coef + m1);
+                }
+            }
+            eobRun--;
+        }
+    }
+
+    private void Restart(ReadOnlySpan<byte> data)
+    {
+        // Drop buffered bits, then expect RSTn (libjpeg resyncs leniently; we do the same by scanning to the marker).
+        bits = 0;
+        bitCount = 0;
+        atMarker = false;
+        while (readPos + 1 < data.Length && !(data[readPos] == 0xFF && data[readPos + 1] is >= 0xD0 and <= 0xD7))
+        {
+            if (data[readPos] == 0xFF && data[readPos + 1] != 0x00 && data[readPos + 1] != 0xFF)
+            {
+                return; // another marker: leave it for the marker loop, next MCUs read zeros as libjpeg does
+            }
+            readPos++;
+        }
+        readPos += 2;
+    }
+
+    private void Fill(ReadOnlySpan<byte> data)
+    {
+        while (bitCount <= 56)
+        {
+            ulong b = 0;
+            if (!atMarker && readPos < data.Length)
+            {
+                byte v = data[readPos];
+                if (v == 0xFF)
+                {
+                    byte next = readPos + 1 < data.Length ? data[readPos + 1] : (byte)0xD9;
+                    if (next == 0x00)
+                    {
+                        b = 0xFF;
+                        readPos += 2;
+                    }
+                    else
+                    {
+                        atMarker = true; // libjpeg feeds zeros once the marker is reached
+                    }
+                }
+                else
+                {
+                    b = v;
+                    readPos++;
+                }
+            }
+            bits |= b << (56 - bitCount);
+            bitCount += 8;
+        }
+    }
+
+    private int Decode(ReadOnlySpan<byte> data, JpegHuffmanTable table)
+    {
+        if (bitCount < 16)
+        {
+            Fill(data);
+        }
+        int peek = (int)(bits >> 48);
+        int entry = table.Lookahead[peek >> (16 - JpegHuffmanTable.LookaheadBits)];
+        if (entry != 0)
+        {
+            int len = entry >> 8;
+            bits <<= len;
+            bitCount -= len;
+            return entry & 0xFF;
+        }
+        for (int len = JpegHuffmanTable.LookaheadBits + 1; len <= 16; len++)
+        {
+            int code = peek >> (16 - len);
+            if (code <= table.MaxCode[len])
+            {
+                bits <<= len;
+                bitCount -= len;
+                return table.Values[table.ValueOffset[len] + code];
+            }
+        }
+        throw new InvalidDataException("corrupt JPEG data: bad Huffman code");
+    }
+
+    private int Receive(ReadOnlySpan<byte> data, int count)
+    {
+        if (bitCount < count)
+        {
+            Fill(data);
+        }
+        int v = (int)(bits >> (64 - count));
+        bits <<= count;
+        bitCount -= count;
+        return v;
+    }
+
+    /// <summary>jdhuff.h HUFF_EXTEND: the signed value of an s-bit magnitude category.</summary>
+    private static int Extend(int v, int s) => v < 1 << (s - 1) ? v + (-1 << s) + 1 : v;
+}
