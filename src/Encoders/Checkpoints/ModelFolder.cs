@@ -29,9 +29,9 @@ internal static class ModelFolder
         {
             var path = In(OwnConfigFile);
             var root = ReadObject(path);
-            var format = root["format"]?.GetValue<string>();
-            var version = root["format_version"]?.GetValue<int>();
-            if (format != OwnFormat || version is null)
+            var format = JsonFields.String(root, "format", "", path);
+            var version = JsonFields.Int(root, "format_version", 0, path);
+            if (format != OwnFormat || version <= 0)
             {
                 throw new FormatException($"{path}: not a {OwnFormat} config (format '{format}').");
             }

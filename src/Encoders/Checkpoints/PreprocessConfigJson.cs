@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using MultiModal.Encoders.Config;
 using MultiModal.Encoders.Imaging;
 
 namespace MultiModal.Encoders.Checkpoints;
@@ -19,7 +21,7 @@ internal static class PreprocessConfigJson
         }
         if (cfg["size"] is JsonNode sizeNode)
         {
-            var size = sizeNode is JsonArray a ? Ints(a, "size", source) : [Int(sizeNode, "size", source)];
+            var size = sizeNode is JsonArray a ? Ints(a, "size", source) : [JsonFields.Int(sizeNode, "size", source)];
             if (size.Any(s => s != imageSize))
             {
                 throw new NotSupportedException($"{source}: preprocess_cfg.size {sizeNode.ToJsonString()} differs from the image tower's image_size {imageSize}.");
@@ -29,15 +31,15 @@ internal static class PreprocessConfigJson
         {
             Mean = cfg["mean"] is JsonArray mean ? Floats(mean, "mean", source) : options.Mean,
             Std = cfg["std"] is JsonArray std ? Floats(std, "std", source) : options.Std,
-            Interpolation = cfg["interpolation"]?.GetValue<string>() switch
+            Interpolation = JsonFields.String(cfg, "interpolation", "bicubic", source) switch
             {
-                null or "bicubic" => ImageInterpolation.Bicubic,
+                "bicubic" => ImageInterpolation.Bicubic,
                 "bilinear" => ImageInterpolation.Bilinear,
                 var other => throw new NotSupportedException($"{source}: preprocess_cfg.interpolation '{other}' is not supported (bicubic or bilinear)."),
             },
-            ResizeMode = cfg["resize_mode"]?.GetValue<string>() switch
+            ResizeMode = JsonFields.String(cfg, "resize_mode", "shortest", source) switch
             {
-                null or "shortest" => ImageResizeMode.Shortest,
+                "shortest" => ImageResizeMode.Shortest,
                 "longest" => ImageResizeMode.Longest,
                 "squash" => ImageResizeMode.Squash,
                 var other => throw new NotSupportedException($"{source}: preprocess_cfg.resize_mode '{other}' is not supported (shortest, longest or squash)."),
@@ -54,20 +56,20 @@ internal static class PreprocessConfigJson
         {
             null => imageSize,
             JsonObject o => SameHeightWidth(o, "crop_size", source),
-            var n => Int(n, "crop_size", source),
+            var n => JsonFields.Int(n, "crop_size", source),
         };
         int resize = cfg["size"] switch
         {
             null => imageSize,
-            JsonObject o when o["shortest_edge"] is JsonNode e => Int(e, "size.shortest_edge", source),
+            JsonObject o when o["shortest_edge"] is JsonNode e => JsonFields.Int(e, "size.shortest_edge", source),
             JsonObject o => SameHeightWidth(o, "size", source),
-            var n => Int(n, "size", source),
+            var n => JsonFields.Int(n, "size", source),
         };
         if (crop != imageSize || resize != imageSize)
         {
             throw new NotSupportedException($"{source}: resize to {resize} and crop to {crop} px; only resize = crop = image_size ({imageSize}) is supported, as CLIP uses.");
         }
-        if (cfg["do_center_crop"]?.GetValue<bool>() == false || cfg["do_resize"]?.GetValue<bool>() == false || cfg["do_normalize"]?.GetValue<bool>() == false)
+        if (!JsonFields.Bool(cfg, "do_center_crop", true, source) || !JsonFields.Bool(cfg, "do_resize", true, source) || !JsonFields.Bool(cfg, "do_normalize", true, source))
         {
             throw new NotSupportedException($"{source}: do_resize, do_center_crop and do_normalize must all be true for CLIP preprocessing.");
         }
@@ -77,7 +79,7 @@ internal static class PreprocessConfigJson
             Std = cfg["image_std"] is JsonArray std ? Floats(std, "image_std", source) : options.Std,
             // PIL resample codes: 2 = BILINEAR, 3 = BICUBIC (CLIPImageProcessor's default).
             Interpolation = cfg["resample"] is JsonNode r
-                ? Int(r, "resample", source) switch
+                ? JsonFields.Int(r, "resample", source) switch
                 {
                     3 => ImageInterpolation.Bicubic,
                     2 => ImageInterpolation.Bilinear,
@@ -92,8 +94,8 @@ internal static class PreprocessConfigJson
     public static JsonObject ToOpenClip(ImagePreprocessOptions options) => new()
     {
         ["size"] = options.ImageSize,
-        ["mean"] = new JsonArray(options.Mean.Red, options.Mean.Green, options.Mean.Blue),
-        ["std"] = new JsonArray(options.Std.Red, options.Std.Green, options.Std.Blue),
+        ["mean"] = Array(options.Mean),
+        ["std"] = Array(options.Std),
         ["interpolation"] = options.Interpolation == ImageInterpolation.Bilinear ? "bilinear" : "bicubic",
         ["resize_mode"] = options.ResizeMode switch
         {
@@ -102,6 +104,12 @@ internal static class PreprocessConfigJson
             _ => "shortest",
         },
     };
+
+    // Shortest decimal form of each float (0.48145466, not 0.4814546597003937), parsed back to the same float.
+    private static JsonArray Array(RgbValues v) =>
+        new(Shortest(v.Red), Shortest(v.Green), Shortest(v.Blue));
+
+    private static double Shortest(float f) => double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     private static void Validate(ImagePreprocessOptions options, string source)
     {
@@ -117,15 +125,12 @@ internal static class PreprocessConfigJson
 
     private static int SameHeightWidth(JsonObject o, string field, string source)
     {
-        int h = Int(o["height"] ?? throw new FormatException($"{source}: {field}.height is missing."), field + ".height", source);
-        int w = Int(o["width"] ?? throw new FormatException($"{source}: {field}.width is missing."), field + ".width", source);
+        int h = JsonFields.Int(o["height"] ?? throw new FormatException($"{source}: {field}.height is missing."), field + ".height", source);
+        int w = JsonFields.Int(o["width"] ?? throw new FormatException($"{source}: {field}.width is missing."), field + ".width", source);
         return h == w ? h : throw new NotSupportedException($"{source}: {field} {h}×{w} is not square.");
     }
 
-    private static int Int(JsonNode node, string field, string source) =>
-        node is JsonValue v && v.TryGetValue<int>(out var i) ? i : throw new FormatException($"{source}: {field} must be an integer, found {node.ToJsonString()}.");
-
-    private static int[] Ints(JsonArray a, string field, string source) => [.. a.Select(n => Int(n ?? JsonValue.Create(0), field, source))];
+    private static int[] Ints(JsonArray a, string field, string source) => [.. a.Select(n => JsonFields.Int(n ?? JsonValue.Create(0), field, source))];
 
     private static RgbValues Floats(JsonArray a, string field, string source)
     {
@@ -133,7 +138,7 @@ internal static class PreprocessConfigJson
         {
             throw new FormatException($"{source}: {field} must have 3 values (R, G, B), found {a.Count}.");
         }
-        var v = a.Select(n => n is JsonValue j && j.TryGetValue<double>(out var d) ? (float)d : throw new FormatException($"{source}: {field} must hold numbers, found {a.ToJsonString()}.")).ToArray();
+        var v = a.Select(n => n is JsonValue j && (j.TryGetValue<double>(out var d) || (j.TryGetValue<float>(out var f) && (d = f) == f)) ? (float)d : throw new FormatException($"{source}: {field} must hold numbers, found {a.ToJsonString()}.")).ToArray();
         return new RgbValues(v[0], v[1], v[2]);
     }
 }

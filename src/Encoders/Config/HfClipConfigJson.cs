@@ -25,8 +25,8 @@ public static class HfClipConfigJson
         {
             throw new FormatException($"{source}: not valid JSON ({e.Message}).", e);
         }
-        var modelType = root["model_type"]?.GetValue<string>();
-        if (modelType is not null && modelType != "clip")
+        var modelType = JsonFields.String(root, "model_type", "clip", source);
+        if (modelType != "clip")
         {
             throw new NotSupportedException($"{source}: model_type '{modelType}' is not a CLIP model (expected 'clip').");
         }
@@ -34,8 +34,8 @@ public static class HfClipConfigJson
         var vision = (root["vision_config"] ?? root["vision_config_dict"]) as JsonObject ?? [];
 
         // Defaults: transformers' CLIPTextConfig and CLIPVisionConfig.
-        var textAct = Str(text, "hidden_act", "quick_gelu", source);
-        var visionAct = Str(vision, "hidden_act", "quick_gelu", source);
+        var textAct = JsonFields.String(text, "hidden_act", "quick_gelu", source);
+        var visionAct = JsonFields.String(vision, "hidden_act", "quick_gelu", source);
         if (textAct != visionAct)
         {
             throw new NotSupportedException($"{source}: the towers use different activations ({textAct} vs {visionAct}); this library uses one for both.");
@@ -49,37 +49,37 @@ public static class HfClipConfigJson
         CheckEps(text, source);
         CheckEps(vision, source);
 
-        int textWidth = Int(text, "hidden_size", 512, source);
-        int visionWidth = Int(vision, "hidden_size", 768, source);
-        int visionHeads = Int(vision, "num_attention_heads", 12, source);
+        int textWidth = JsonFields.Int(text, "hidden_size", 512, source);
+        int visionWidth = JsonFields.Int(vision, "hidden_size", 768, source);
+        int visionHeads = JsonFields.Int(vision, "num_attention_heads", 12, source);
         if (visionHeads <= 0 || visionWidth % visionHeads != 0)
         {
             throw new ArgumentOutOfRangeException("vision_config.num_attention_heads", visionHeads, $"{source}: hidden_size {visionWidth} is not a multiple of num_attention_heads {visionHeads}.");
         }
         var config = new ClipConfig
         {
-            EmbedDim = Int(root, "projection_dim", 512, source),
+            EmbedDim = JsonFields.Int(root, "projection_dim", 512, source),
             Activation = activation,
             Vision = new VisionTowerConfig
             {
-                ImageSize = Int(vision, "image_size", 224, source),
-                PatchSize = Int(vision, "patch_size", 32, source),
+                ImageSize = JsonFields.Int(vision, "image_size", 224, source),
+                PatchSize = JsonFields.Int(vision, "patch_size", 32, source),
                 Width = visionWidth,
-                Layers = Int(vision, "num_hidden_layers", 12, source),
+                Layers = JsonFields.Int(vision, "num_hidden_layers", 12, source),
                 HeadWidth = visionWidth / visionHeads,
-                MlpRatio = (double)Int(vision, "intermediate_size", 3072, source) / visionWidth,
+                MlpRatio = (double)JsonFields.Int(vision, "intermediate_size", 3072, source) / visionWidth,
             },
             Text = new TextTowerConfig
             {
-                ContextLength = Int(text, "max_position_embeddings", 77, source),
-                VocabSize = Int(text, "vocab_size", 49408, source),
+                ContextLength = JsonFields.Int(text, "max_position_embeddings", 77, source),
+                VocabSize = JsonFields.Int(text, "vocab_size", 49408, source),
                 Width = textWidth,
-                Heads = Int(text, "num_attention_heads", 8, source),
-                Layers = Int(text, "num_hidden_layers", 12, source),
-                MlpRatio = (double)Int(text, "intermediate_size", 2048, source) / textWidth,
+                Heads = JsonFields.Int(text, "num_attention_heads", 8, source),
+                Layers = JsonFields.Int(text, "num_hidden_layers", 12, source),
+                MlpRatio = (double)JsonFields.Int(text, "intermediate_size", 2048, source) / textWidth,
             },
         };
-        if (Int(vision, "num_channels", 3, source) != 3)
+        if (JsonFields.Int(vision, "num_channels", 3, source) != 3)
         {
             throw new NotSupportedException($"{source}: vision_config.num_channels must be 3.");
         }
@@ -89,38 +89,10 @@ public static class HfClipConfigJson
 
     private static void CheckEps(JsonObject obj, string source)
     {
-        var eps = obj["layer_norm_eps"];
-        if (eps is not null && Math.Abs(eps.GetValue<double>() - 1e-5) > 1e-12)
+        var eps = JsonFields.Double(obj, "layer_norm_eps", 1e-5, source);
+        if (Math.Abs(eps - 1e-5) > 1e-12)
         {
-            throw new NotSupportedException($"{source}: layer_norm_eps {eps.GetValue<double>()} is not supported (CLIP uses 1e-5).");
+            throw new NotSupportedException($"{source}: layer_norm_eps {eps} is not supported (CLIP uses 1e-5).");
         }
-    }
-
-    private static int Int(JsonObject obj, string key, int fallback, string source)
-    {
-        var node = obj[key];
-        if (node is null)
-        {
-            return fallback;
-        }
-        if (node is JsonValue v && v.TryGetValue<int>(out var i))
-        {
-            return i;
-        }
-        throw new FormatException($"{source}: '{key}' must be an integer, found {node.ToJsonString()}.");
-    }
-
-    private static string Str(JsonObject obj, string key, string fallback, string source)
-    {
-        var node = obj[key];
-        if (node is null)
-        {
-            return fallback;
-        }
-        if (node is JsonValue v && v.TryGetValue<string>(out var s))
-        {
-            return s;
-        }
-        throw new FormatException($"{source}: '{key}' must be a string, found {node.ToJsonString()}.");
     }
 }

@@ -50,25 +50,25 @@ public static class OpenClipConfigJson
         var defaults = new ClipConfig();
         var config = new ClipConfig
         {
-            EmbedDim = Int(modelCfg, "embed_dim", defaults.EmbedDim, source),
-            Activation = Bool(modelCfg, "quick_gelu", false, source) ? Activation.QuickGelu : Activation.Gelu,
+            EmbedDim = JsonFields.Int(modelCfg, "embed_dim", defaults.EmbedDim, source),
+            Activation = JsonFields.Bool(modelCfg, "quick_gelu", false, source) ? Activation.QuickGelu : Activation.Gelu,
             Vision = new VisionTowerConfig
             {
-                ImageSize = Int(vision, "image_size", defaults.Vision.ImageSize, source),
-                Layers = Int(vision, "layers", defaults.Vision.Layers, source),
-                Width = Int(vision, "width", defaults.Vision.Width, source),
-                PatchSize = Int(vision, "patch_size", defaults.Vision.PatchSize, source),
-                HeadWidth = Int(vision, "head_width", defaults.Vision.HeadWidth, source),
-                MlpRatio = Double(vision, "mlp_ratio", defaults.Vision.MlpRatio, source),
+                ImageSize = JsonFields.Int(vision, "image_size", defaults.Vision.ImageSize, source),
+                Layers = JsonFields.Int(vision, "layers", defaults.Vision.Layers, source),
+                Width = JsonFields.Int(vision, "width", defaults.Vision.Width, source),
+                PatchSize = JsonFields.Int(vision, "patch_size", defaults.Vision.PatchSize, source),
+                HeadWidth = JsonFields.Int(vision, "head_width", defaults.Vision.HeadWidth, source),
+                MlpRatio = JsonFields.Double(vision, "mlp_ratio", defaults.Vision.MlpRatio, source),
             },
             Text = new TextTowerConfig
             {
-                ContextLength = Int(text, "context_length", defaults.Text.ContextLength, source),
-                VocabSize = Int(text, "vocab_size", defaults.Text.VocabSize, source),
-                Width = Int(text, "width", defaults.Text.Width, source),
-                Heads = Int(text, "heads", defaults.Text.Heads, source),
-                Layers = Int(text, "layers", defaults.Text.Layers, source),
-                MlpRatio = Double(text, "mlp_ratio", defaults.Text.MlpRatio, source),
+                ContextLength = JsonFields.Int(text, "context_length", defaults.Text.ContextLength, source),
+                VocabSize = JsonFields.Int(text, "vocab_size", defaults.Text.VocabSize, source),
+                Width = JsonFields.Int(text, "width", defaults.Text.Width, source),
+                Heads = JsonFields.Int(text, "heads", defaults.Text.Heads, source),
+                Layers = JsonFields.Int(text, "layers", defaults.Text.Layers, source),
+                MlpRatio = JsonFields.Double(text, "mlp_ratio", defaults.Text.MlpRatio, source),
             },
         };
         config.Validate();
@@ -143,51 +143,4 @@ public static class OpenClipConfigJson
             throw new NotSupportedException($"{source}: {where} sets {string.Join(", ", bad)}, which this library does not support (it builds OpenAI-style ViT/Transformer towers only).");
         }
     }
-
-    private static int Int(JsonObject obj, string key, int fallback, string source)
-    {
-        var node = obj[key];
-        if (node is null)
-        {
-            return fallback;
-        }
-        if (node is JsonValue v && v.TryGetValue<int>(out var i))
-        {
-            return i;
-        }
-        if (node is JsonValue d && d.TryGetValue<double>(out var x) && x == Math.Floor(x) && x is >= int.MinValue and <= int.MaxValue)
-        {
-            return (int)x;
-        }
-        throw new FormatException($"{source}: '{key}' must be an integer, found {node.ToJsonString()}.");
-    }
-
-    private static double Double(JsonObject obj, string key, double fallback, string source)
-    {
-        var node = obj[key];
-        if (node is null)
-        {
-            return fallback;
-        }
-        if (node is JsonValue v && v.TryGetValue<double>(out var x))
-        {
-            return x;
-        }
-        throw new FormatException($"{source}: '{key}' must be a number, found {node.ToJsonString()}.");
-    }
-
-    private static bool Bool(JsonObject obj, string key, bool fallback, string source)
-    {
-        var node = obj[key];
-        if (node is null)
-        {
-            return fallback;
-        }
-        if (node is JsonValue v && v.TryGetValue<bool>(out var b))
-        {
-            return b;
-        }
-        throw new FormatException($"{source}: '{key}' must be true or false, found {node.ToJsonString(new JsonSerializerOptions())}.");
-    }
-
 }
