@@ -10,6 +10,21 @@ internal sealed record ModelOptions(string Directory, Device Device, string? Tok
     public static ModelOptions Read(Arguments args) =>
         new(args.Required("model"), ParseDevice(args.Optional("device") ?? "cpu"), args.Optional("tokenizer"));
 
+    /// <summary>
+    /// Reads the model options, rejects unknown options and (unless <paramref name="positionals"/>) stray arguments,
+    /// then loads the model: every usage error is reported before any loading starts.
+    /// </summary>
+    public static ClipModel ReadAndLoad(Arguments args, bool positionals = false)
+    {
+        var options = Read(args);
+        args.RejectUnused();
+        if (!positionals && args.Positionals.Count > 0)
+        {
+            throw new UsageException($"Unexpected argument '{args.Positionals[0]}'.");
+        }
+        return options.Load();
+    }
+
     public ClipModel Load() => ClipModel.Load(Directory, new ClipLoadOptions { Device = Device, TokenizerPath = Tokenizer });
 
     public static Device ParseDevice(string name)

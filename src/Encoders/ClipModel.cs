@@ -187,13 +187,7 @@ public sealed class ClipModel : IDisposable
     public Tensor EncodeImages(Tensor pixels, bool normalize = true)
     {
         ArgumentNullException.ThrowIfNull(pixels);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        using var inference = inference_mode();
-        lock (_forwardLock)
-        {
-            using var scope = NewDisposeScope();
-            return Network.EncodeImage(pixels.to(DType, Device), normalize).MoveToOuterDisposeScope();
-        }
+        return Infer(() => Network.EncodeImage(pixels.to(DType, Device), normalize));
     }
 
     /// <summary>Encodes texts in batches; rows follow the input order. Over-long texts are handled per the tokenizer's options.</summary>
@@ -220,12 +214,18 @@ public sealed class ClipModel : IDisposable
     public Tensor EncodeTexts(Tensor tokens, bool normalize = true)
     {
         ArgumentNullException.ThrowIfNull(tokens);
+        return Infer(() => Network.EncodeText(tokens.to(Device), normalize));
+    }
+
+    /// <summary>One forward pass without autograd; passes are serialised on the network.</summary>
+    private Tensor Infer(Func<Tensor> forward)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var inference = inference_mode();
         lock (_forwardLock)
         {
             using var scope = NewDisposeScope();
-            return Network.EncodeText(tokens.to(Device), normalize).MoveToOuterDisposeScope();
+            return forward().MoveToOuterDisposeScope();
         }
     }
 

@@ -10,13 +10,7 @@ internal static class InfoCommand
     {
         var args = Arguments.Parse(argv, new HashSet<string> { "json" });
         bool json = args.Flag("json");
-        var modelOptions = ModelOptions.Read(args);
-        args.RejectUnused();
-        if (args.Positionals.Count > 0)
-        {
-            throw new UsageException($"Unexpected argument '{args.Positionals[0]}'.");
-        }
-        using var model = modelOptions.Load();
+        using var model = ModelOptions.ReadAndLoad(args);
         var info = model.Describe();
         var c = info.Config;
         var activation = c.Activation == Activation.QuickGelu ? "quick_gelu" : "gelu";

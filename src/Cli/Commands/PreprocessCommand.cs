@@ -10,13 +10,7 @@ internal static class PreprocessCommand
         var args = Arguments.Parse(argv, new HashSet<string>());
         var image = args.Required("image");
         var output = args.Required("out");
-        var modelOptions = ModelOptions.Read(args);
-        args.RejectUnused();
-        if (args.Positionals.Count > 0)
-        {
-            throw new UsageException($"Unexpected argument '{args.Positionals[0]}'.");
-        }
-        using var model = modelOptions.Load();
+        using var model = ModelOptions.ReadAndLoad(args);
         int size = model.PreprocessOptions.ImageSize;
         var pixels = model.Preprocessor.Preprocess(image);
         NpyFile.Write(output, pixels, [3, size, size]);
