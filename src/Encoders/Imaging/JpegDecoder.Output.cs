@@ -189,24 +189,31 @@ internal sealed partial class JpegDecoder
     }
 
     /// <summary>jdsample.c h2v2_fancy_upsample for one output row: column sums of 3 * nearer + further row, then 3:1 across.</summary>
-    private static void H2V2Fancy(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> output)
+    private static unsafe void H2V2Fancy(ReadOnlySpan<byte> nearSpan, ReadOnlySpan<byte> farSpan, Span<byte> outputSpan)
     {
-        int n = near.Length;
-        int thisSum = near[0] * 3 + far[0];
-        int nextSum = near[1] * 3 + far[1];
-        output[0] = (byte)((thisSum * 4 + 8) >> 4);
-        output[1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
-        int lastSum = thisSum;
-        thisSum = nextSum;
-        for (int i = 1; i < n - 1; i++)
+        int n = nearSpan.Length;
+        if (farSpan.Length < n || outputSpan.Length < 2 * n || n < 2)
         {
-            nextSum = near[i + 1] * 3 + far[i + 1];
-            output[2 * i] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
-            output[2 * i + 1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
-            lastSum = thisSum;
-            thisSum = nextSum;
+            throw new ArgumentException("upsampling buffers too small");
         }
-        output[2 * n - 2] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
-        output[2 * n - 1] = (byte)((thisSum * 4 + 7) >> 4);
+        fixed (byte* near = nearSpan, far = farSpan, output = outputSpan)
+        {
+            int thisSum = near[0] * 3 + far[0];
+            int nextSum = near[1] * 3 + far[1];
+            output[0] = (byte)((thisSum * 4 + 8) >> 4);
+            output[1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
+            int lastSum = thisSum;
+            thisSum = nextSum;
+            for (int i = 1; i < n - 1; i++)
+            {
+                nextSum = near[i + 1] * 3 + far[i + 1];
+                output[2 * i] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
+                output[2 * i + 1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
+                lastSum = thisSum;
+                thisSum = nextSum;
+            }
+            output[2 * n - 2] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
+            output[2 * n - 1] = (byte)((thisSum * 4 + 7) >> 4);
+        }
     }
 }
