@@ -11,8 +11,9 @@ namespace MultiModal.Encoders.Imaging;
 /// <remarks>
 /// <para>Thread-safe: one instance may serve many threads. A single image is processed on the calling thread.</para>
 /// <para>
-/// JPEG pixels come from ImageSharp's decoder, not libjpeg-turbo's, so JPEG results differ from PIL by a few levels
-/// before normalisation (mean absolute difference of the tensor ≈ 0.002–0.003); everything after decoding is exact.
+/// Baseline and progressive Huffman JPEGs are decoded by a managed port of libjpeg-turbo's default path (islow IDCT,
+/// fancy upsampling, integer YCbCr→RGB), byte-identical to what PIL gets from libjpeg-turbo; other JPEG variants
+/// (arithmetic coding, CMYK/YCCK, 12-bit, lossless) and the other formats are decoded by ImageSharp 2.1.
 /// EXIF orientation is ignored, as PIL's transform ignores it; ICC profiles and gamma are ignored, as in PIL.
 /// </para>
 /// <para>
