@@ -4,7 +4,7 @@ namespace MultiModal.Encoders.Imaging;
 
 /// <summary>
 /// CLIP image preprocessing, byte-identical to OpenAI CLIP / OpenCLIP's PIL + torchvision evaluation transform for
-/// lossless inputs: decode → resize in the image's own mode (Pillow's antialiased fixed-point bicubic/bilinear; NEAREST
+/// lossless formats and Huffman JPEGs: decode → resize in the image's own mode (Pillow's antialiased fixed-point bicubic/bilinear; NEAREST
 /// for palette and bilevel images; premultiplied alpha for RGBA/LA) → centre crop (or pad) → convert("RGB") →
 /// ToTensor (/255) → Normalize. Output is CHW float32 [3, S, S]; batches are [N, 3, S, S] row-major.
 /// </summary>
