@@ -4,15 +4,16 @@ namespace MultiModal.Encoders.Imaging;
 
 /// <summary>
 /// CLIP image preprocessing, byte-identical to OpenAI CLIP / OpenCLIP's PIL + torchvision evaluation transform for
-/// lossless inputs: decode → resize in the image's own mode (Pillow's antialiased fixed-point bicubic/bilinear; NEAREST
+/// lossless formats and Huffman JPEGs: decode → resize in the image's own mode (Pillow's antialiased fixed-point bicubic/bilinear; NEAREST
 /// for palette and bilevel images; premultiplied alpha for RGBA/LA) → centre crop (or pad) → convert("RGB") →
 /// ToTensor (/255) → Normalize. Output is CHW float32 [3, S, S]; batches are [N, 3, S, S] row-major.
 /// </summary>
 /// <remarks>
 /// <para>Thread-safe: one instance may serve many threads. A single image is processed on the calling thread.</para>
 /// <para>
-/// JPEG pixels come from ImageSharp's decoder, not libjpeg-turbo's, so JPEG results differ from PIL by a few levels
-/// before normalisation (mean absolute difference of the tensor ≈ 0.002–0.003); everything after decoding is exact.
+/// Baseline and progressive Huffman JPEGs are decoded by a managed port of libjpeg-turbo's default path (islow IDCT,
+/// fancy upsampling, integer YCbCr→RGB), byte-identical to what PIL gets from libjpeg-turbo; other JPEG variants
+/// (arithmetic coding, CMYK/YCCK, 12-bit, lossless) and the other formats are decoded by ImageSharp 2.1.
 /// EXIF orientation is ignored, as PIL's transform ignores it; ICC profiles and gamma are ignored, as in PIL.
 /// </para>
 /// <para>

@@ -27,15 +27,17 @@ internal sealed partial class JpegDecoder
     private DecodedImage Output(JpegFrame f)
     {
         int w = f.Width, h = f.Height;
-        var planes = new byte[f.Components.Length][];
-        var upsampled = new byte[f.Components.Length][];
+        int n = f.Components.Length;
+        var planes = new byte[n][];
+        var strides = new int[n];
+        var rows = new byte[n][];
         try
         {
-            for (int i = 0; i < f.Components.Length; i++)
+            for (int i = 0; i < n; i++)
             {
                 JpegComponent c = f.Components[i];
                 ushort[] quant = quantTables[c.QuantTable] ?? throw new InvalidDataException($"missing quantisation table {c.QuantTable}");
-                int stride = c.BlocksPerLine * 8;
+                int stride = strides[i] = c.BlocksPerLine * 8;
                 planes[i] = ArrayPool<byte>.Shared.Rent(stride * c.BlocksPerColumn * 8);
                 for (int by = 0; by < c.BlocksPerColumn; by++)
                 {
@@ -44,34 +46,43 @@ internal sealed partial class JpegDecoder
                         JpegIdct.Transform(c.Block(by, bx), quant, planes[i].AsSpan(by * 8 * stride + bx * 8), stride);
                     }
                 }
-                upsampled[i] = ArrayPool<byte>.Shared.Rent(w * h);
-                Upsample(f, c, planes[i], stride, upsampled[i]);
+                rows[i] = ArrayPool<byte>.Shared.Rent(2 * c.DownsampledWidth + 2 + w);
             }
 
-            int channels = f.Components.Length == 1 ? 1 : 3;
+            int channels = n == 1 ? 1 : 3;
             byte[] pixels = ArrayPool<byte>.Shared.Rent(w * h * channels);
-            if (channels == 1)
+            bool rgb = n == 3 && IsRgb(f);
+            // Row by row (libjpeg's own order): upsample each component's row, then convert colour.
+            for (int y = 0; y < h; y++)
             {
-                Buffer.BlockCopy(upsampled[0], 0, pixels, 0, w * h);
-            }
-            else if (IsRgb(f))
-            {
-                for (int i = 0, o = 0; i < w * h; i++, o += 3)
+                for (int i = 0; i < n; i++)
                 {
-                    pixels[o] = upsampled[0][i];
-                    pixels[o + 1] = upsampled[1][i];
-                    pixels[o + 2] = upsampled[2][i];
+                    UpsampleRow(f, f.Components[i], planes[i], strides[i], y, rows[i]);
                 }
-            }
-            else
-            {
-                YccToRgb(upsampled[0], upsampled[1], upsampled[2], pixels, w * h);
+                Span<byte> dst = pixels.AsSpan(y * w * channels, w * channels);
+                if (n == 1)
+                {
+                    rows[0].AsSpan(0, w).CopyTo(dst);
+                }
+                else if (rgb)
+                {
+                    for (int x = 0; x < w; x++)
+                    {
+                        dst[3 * x] = rows[0][x];
+                        dst[3 * x + 1] = rows[1][x];
+                        dst[3 * x + 2] = rows[2][x];
+                    }
+                }
+                else
+                {
+                    YccToRgb(rows[0], rows[1], rows[2], dst, w);
+                }
             }
             return DecodedImage.FromPooled(pixels, w, h, channels, channels == 1 ? PilMode.L : PilMode.Rgb, default);
         }
         finally
         {
-            foreach (var p in planes.Concat(upsampled))
+            foreach (var p in planes.Concat(rows))
             {
                 if (p is not null)
                 {
@@ -95,73 +106,69 @@ internal sealed partial class JpegDecoder
         return f.Components[0].Id == 82 && f.Components[1].Id == 71 && f.Components[2].Id == 66;
     }
 
-    private static void YccToRgb(byte[] y, byte[] cb, byte[] cr, byte[] rgb, int count)
+    private static unsafe void YccToRgb(byte[] y, byte[] cb, byte[] cr, Span<byte> rgb, int count)
     {
-        for (int i = 0, o = 0; i < count; i++, o += 3)
+        if (y.Length < count || cb.Length < count || cr.Length < count || rgb.Length < 3 * count)
         {
-            int yy = y[i], b = cb[i], r = cr[i];
-            rgb[o] = Clamp(yy + CrR[r]);
-            rgb[o + 1] = Clamp(yy + ((CbG[b] + CrG[r]) >> ScaleBits));
-            rgb[o + 2] = Clamp(yy + CbB[b]);
+            throw new ArgumentException("colour conversion buffers too small");
+        }
+        fixed (byte* py = y, pb = cb, pr = cr, o = rgb)
+        fixed (int* crr = CrR, cbb = CbB, crg = CrG, cbg = CbG)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                int yy = py[i], b = pb[i], r = pr[i];
+                o[3 * i] = Clamp(yy + crr[r]);
+                o[3 * i + 1] = Clamp(yy + ((cbg[b] + crg[r]) >> ScaleBits));
+                o[3 * i + 2] = Clamp(yy + cbb[b]);
+            }
         }
     }
 
     private static byte Clamp(int v) => v < 0 ? (byte)0 : v > 255 ? (byte)255 : (byte)v;
 
-    /// <summary>jdsample.c jinit_upsampler's choice of method, applied to the whole component at once.</summary>
-    private static void Upsample(JpegFrame f, JpegComponent c, byte[] plane, int stride, byte[] output)
+    /// <summary>Output row <paramref name="y"/> of one component, by jdsample.c jinit_upsampler's choice of method.</summary>
+    /// <remarks>Rows above the first and below downsampled_height are the edge rows repeated (jdmainct.c context rows).</remarks>
+    private static void UpsampleRow(JpegFrame f, JpegComponent c, byte[] plane, int stride, int y, byte[] row)
     {
-        int w = f.Width, h = f.Height;
+        int w = f.Width;
         int dw = c.DownsampledWidth, dh = c.DownsampledHeight;
         int hExpand = f.MaxH / c.H, vExpand = f.MaxV / c.V;
-        var rowBuf = ArrayPool<byte>.Shared.Rent(2 * dw + 2);
-        try
+        Span<byte> outRow = row.AsSpan(0, Math.Max(w, 2 * dw));
+        int inRow = y / vExpand;
+        ReadOnlySpan<byte> row0 = plane.AsSpan(Math.Min(inRow, dh - 1) * stride, dw);
+        if (hExpand == 1 && vExpand == 1)
         {
-            for (int y = 0; y < h; y++)
+            row0[..w].CopyTo(outRow);
+        }
+        else if (hExpand == 2 && vExpand == 1 && dw > 2)
+        {
+            H2V1Fancy(row0, outRow);
+        }
+        else if (hExpand == 1 && vExpand == 2)
+        {
+            // h1v2_fancy_upsample: nearer row * 3 + further row, bias 1 above / 2 below, >> 2.
+            bool below = (y & 1) == 1;
+            ReadOnlySpan<byte> row1 = plane.AsSpan(Math.Clamp(inRow + (below ? 1 : -1), 0, dh - 1) * stride, dw);
+            int bias = below ? 2 : 1;
+            for (int x = 0; x < w; x++)
             {
-                Span<byte> outRow = output.AsSpan(y * w, w);
-                int inRow = y / vExpand;
-                ReadOnlySpan<byte> row0 = plane.AsSpan(Math.Min(inRow, dh - 1) * stride, dw);
-                if (hExpand == 1 && vExpand == 1)
-                {
-                    row0[..w].CopyTo(outRow);
-                }
-                else if (hExpand == 2 && vExpand == 1 && dw > 2)
-                {
-                    H2V1Fancy(row0, rowBuf);
-                    rowBuf.AsSpan(0, w).CopyTo(outRow);
-                }
-                else if (hExpand == 1 && vExpand == 2)
-                {
-                    // h1v2_fancy_upsample: nearer row * 3 + further row, bias 1 above / 2 below, >> 2.
-                    bool below = (y & 1) == 1;
-                    ReadOnlySpan<byte> row1 = plane.AsSpan(Math.Clamp(inRow + (below ? 1 : -1), 0, dh - 1) * stride, dw);
-                    int bias = below ? 2 : 1;
-                    for (int x = 0; x < w; x++)
-                    {
-                        outRow[x] = (byte)((row0[x] * 3 + row1[x] + bias) >> 2);
-                    }
-                }
-                else if (hExpand == 2 && vExpand == 2 && dw > 2)
-                {
-                    bool below = (y & 1) == 1;
-                    ReadOnlySpan<byte> row1 = plane.AsSpan(Math.Clamp(inRow + (below ? 1 : -1), 0, dh - 1) * stride, dw);
-                    H2V2Fancy(row0, row1, rowBuf);
-                    rowBuf.AsSpan(0, w).CopyTo(outRow);
-                }
-                else
-                {
-                    // h2v1_upsample / h2v2_upsample / int_upsample: replication.
-                    for (int x = 0; x < w; x++)
-                    {
-                        outRow[x] = row0[x / hExpand];
-                    }
-                }
+                outRow[x] = (byte)((row0[x] * 3 + row1[x] + bias) >> 2);
             }
         }
-        finally
+        else if (hExpand == 2 && vExpand == 2 && dw > 2)
         {
-            ArrayPool<byte>.Shared.Return(rowBuf);
+            bool below = (y & 1) == 1;
+            ReadOnlySpan<byte> row1 = plane.AsSpan(Math.Clamp(inRow + (below ? 1 : -1), 0, dh - 1) * stride, dw);
+            H2V2Fancy(row0, row1, outRow);
+        }
+        else
+        {
+            // h2v1_upsample / h2v2_upsample / int_upsample: replication.
+            for (int x = 0; x < w; x++)
+            {
+                outRow[x] = row0[x / hExpand];
+            }
         }
     }
 
@@ -182,24 +189,31 @@ internal sealed partial class JpegDecoder
     }
 
     /// <summary>jdsample.c h2v2_fancy_upsample for one output row: column sums of 3 * nearer + further row, then 3:1 across.</summary>
-    private static void H2V2Fancy(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> output)
+    private static unsafe void H2V2Fancy(ReadOnlySpan<byte> nearSpan, ReadOnlySpan<byte> farSpan, Span<byte> outputSpan)
     {
-        int n = near.Length;
-        int thisSum = near[0] * 3 + far[0];
-        int nextSum = near[1] * 3 + far[1];
-        output[0] = (byte)((thisSum * 4 + 8) >> 4);
-        output[1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
-        int lastSum = thisSum;
-        thisSum = nextSum;
-        for (int i = 1; i < n - 1; i++)
+        int n = nearSpan.Length;
+        if (farSpan.Length < n || outputSpan.Length < 2 * n || n < 2)
         {
-            nextSum = near[i + 1] * 3 + far[i + 1];
-            output[2 * i] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
-            output[2 * i + 1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
-            lastSum = thisSum;
-            thisSum = nextSum;
+            throw new ArgumentException("upsampling buffers too small");
         }
-        output[2 * n - 2] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
-        output[2 * n - 1] = (byte)((thisSum * 4 + 7) >> 4);
+        fixed (byte* near = nearSpan, far = farSpan, output = outputSpan)
+        {
+            int thisSum = near[0] * 3 + far[0];
+            int nextSum = near[1] * 3 + far[1];
+            output[0] = (byte)((thisSum * 4 + 8) >> 4);
+            output[1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
+            int lastSum = thisSum;
+            thisSum = nextSum;
+            for (int i = 1; i < n - 1; i++)
+            {
+                nextSum = near[i + 1] * 3 + far[i + 1];
+                output[2 * i] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
+                output[2 * i + 1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
+                lastSum = thisSum;
+                thisSum = nextSum;
+            }
+            output[2 * n - 2] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
+            output[2 * n - 1] = (byte)((thisSum * 4 + 7) >> 4);
+        }
     }
 }

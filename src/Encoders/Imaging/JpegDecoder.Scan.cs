@@ -1,8 +1,10 @@
 namespace MultiModal.Encoders.Imaging;
 
 /// <summary>Entropy-coded scans: libjpeg jdhuff.c (sequential) and jdphuff.c (progressive) block decoders.</summary>
-internal sealed partial class JpegDecoder
+internal sealed unsafe partial class JpegDecoder
 {
+    private byte* src;
+    private int srcLength;
     private ulong bits;
     private int bitCount;
     private int readPos;
@@ -63,13 +65,32 @@ internal sealed partial class JpegDecoder
             mcusPerLine = f.McusPerLine;
             mcuCount = f.McusPerLine * f.McusPerColumn;
         }
+        fixed (byte* pinned = data)
+        {
+            src = pinned;
+            srcLength = data.Length;
+            try
+            {
+                DecodeMcus(comps, mcuCount, mcusPerLine, ss, se, ah, al);
+            }
+            finally
+            {
+                src = null;
+            }
+        }
+        // Continue after the entropy data: the caller's marker loop skips to the next 0xFF xx marker.
+        return Math.Min(readPos, data.Length);
+    }
+
+    private void DecodeMcus(JpegComponent[] comps, int mcuCount, int mcusPerLine, int ss, int se, int ah, int al)
+    {
         int interval = restartInterval;
         int untilRestart = interval;
         for (int mcu = 0; mcu < mcuCount; mcu++)
         {
             if (interval > 0 && untilRestart == 0)
             {
-                Restart(data);
+                Restart();
                 foreach (var c in comps)
                 {
                     c.Predictor = 0;
@@ -78,9 +99,9 @@ internal sealed partial class JpegDecoder
                 untilRestart = interval;
             }
             int mx = mcu % mcusPerLine, my = mcu / mcusPerLine;
-            if (n == 1)
+            if (comps.Length == 1)
             {
-                DecodeBlock(data, comps[0], comps[0].Block(my, mx), ss, se, ah, al);
+                DecodeBlock(comps[0], comps[0].Block(my, mx), ss, se, ah, al);
             }
             else
             {
@@ -90,36 +111,34 @@ internal sealed partial class JpegDecoder
                     {
                         for (int bx = 0; bx < c.H; bx++)
                         {
-                            DecodeBlock(data, c, c.Block(my * c.V + by, mx * c.H + bx), ss, se, ah, al);
+                            DecodeBlock(c, c.Block(my * c.V + by, mx * c.H + bx), ss, se, ah, al);
                         }
                     }
                 }
             }
             untilRestart--;
         }
-        // Continue after the entropy data: the caller's marker loop skips to the next 0xFF xx marker.
-        return Math.Min(readPos, data.Length);
     }
 
-    private void DecodeBlock(ReadOnlySpan<byte> data, JpegComponent c, Span<short> block, int ss, int se, int ah, int al)
+    private void DecodeBlock(JpegComponent c, Span<short> block, int ss, int se, int ah, int al)
     {
         if (!frame!.Progressive)
         {
             // jdhuff.c decode_mcu: DC difference + AC run/size pairs.
-            int s = Decode(data, dcTables[c.DcTable]!);
-            int diff = s == 0 ? 0 : Extend(Receive(data, s), s);
+            int s = Decode(dcTables[c.DcTable]!);
+            int diff = s == 0 ? 0 : Extend(Receive(s), s);
             c.Predictor += diff;
             block[0] = (short)c.Predictor;
             JpegHuffmanTable ac = acTables[c.AcTable]!;
             for (int k = 1; k < 64; k++)
             {
-                int rs = Decode(data, ac);
+                int rs = Decode(ac);
                 int r = rs >> 4;
                 s = rs & 15;
                 if (s != 0)
                 {
                     k += r;
-                    block[NaturalOrder[k]] = (short)Extend(Receive(data, s), s);
+                    block[NaturalOrder[k]] = (short)Extend(Receive(s), s);
                 }
                 else
                 {
@@ -137,12 +156,12 @@ internal sealed partial class JpegDecoder
             if (ah == 0)
             {
                 // decode_mcu_DC_first
-                int s = Decode(data, dcTables[c.DcTable]!);
-                int diff = s == 0 ? 0 : Extend(Receive(data, s), s);
+                int s = Decode(dcTables[c.DcTable]!);
+                int diff = s == 0 ? 0 : Extend(Receive(s), s);
                 c.Predictor += diff;
                 block[0] = (short)(c.Predictor << al);
             }
-            else if (Receive(data, 1) != 0)
+            else if (Receive(1) != 0)
             {
                 block[0] |= (short)(1 << al); // decode_mcu_DC_refine
             }
@@ -159,12 +178,12 @@ internal sealed partial class JpegDecoder
             }
             for (int k = ss; k <= se; k++)
             {
-                int rs = Decode(data, table);
+                int rs = Decode(table);
                 int r = rs >> 4, s = rs & 15;
                 if (s != 0)
                 {
                     k += r;
-                    block[NaturalOrder[k]] = (short)(Extend(Receive(data, s), s) * (1 << al));
+                    block[NaturalOrder[k]] = (short)(Extend(Receive(s), s) * (1 << al));
                 }
                 else if (r == 15)
                 {
@@ -175,18 +194,18 @@ internal sealed partial class JpegDecoder
                     eobRun = (1 << r) - 1;
                     if (r > 0)
                     {
-                        eobRun += Receive(data, r);
+                        eobRun += Receive(r);
                     }
                     break;
                 }
             }
             return;
         }
-        RefineAc(data, table, block, ss, se, al);
+        RefineAc(table, block, ss, se, al);
     }
 
     /// <summary>jdphuff.c decode_mcu_AC_refine: correction bits for nonzero coefficients, new ±1 &lt;&lt; Al coefficients.</summary>
-    private void RefineAc(ReadOnlySpan<byte> data, JpegHuffmanTable table, Span<short> block, int ss, int se, int al)
+    private void RefineAc(JpegHuffmanTable table, Span<short> block, int ss, int se, int al)
     {
         int p1 = 1 << al, m1 = -1 << al;
         int k = ss;
@@ -194,18 +213,18 @@ internal sealed partial class JpegDecoder
         {
             for (; k <= se; k++)
             {
-                int rs = Decode(data, table);
+                int rs = Decode(table);
                 int r = rs >> 4, s = rs & 15;
                 if (s != 0)
                 {
-                    s = Receive(data, 1) != 0 ? p1 : m1; // s must be 1 in a valid stream
+                    s = Receive(1) != 0 ? p1 : m1; // s must be 1 in a valid stream
                 }
                 else if (r != 15)
                 {
                     eobRun = 1 << r;
                     if (r > 0)
                     {
-                        eobRun += Receive(data, r);
+                        eobRun += Receive(r);
                     }
                     break;
                 }
@@ -214,7 +233,7 @@ internal sealed partial class JpegDecoder
                     ref short coef = ref block[NaturalOrder[k]];
                     if (coef != 0)
                     {
-                        if (Receive(data, 1) != 0 && (coef & p1) == 0)
+                        if (Receive(1) != 0 && (coef & p1) == 0)
                         {
                             coef = (short)(coef >= 0 ? coef + p1 : coef + m1);
                         }
@@ -237,7 +256,7 @@ internal sealed partial class JpegDecoder
             for (; k <= se; k++)
             {
                 ref short coef = ref block[NaturalOrder[k]];
-                if (coef != 0 && Receive(data, 1) != 0 && (coef & p1) == 0)
+                if (coef != 0 && Receive(1) != 0 && (coef & p1) == 0)
                 {
                     coef = (short)(coef >= 0 ? coef + p1 : coef + m1);
                 }
@@ -246,15 +265,15 @@ internal sealed partial class JpegDecoder
         }
     }
 
-    private void Restart(ReadOnlySpan<byte> data)
+    private void Restart()
     {
         // Drop buffered bits, then expect RSTn (libjpeg resyncs leniently; we do the same by scanning to the marker).
         bits = 0;
         bitCount = 0;
         atMarker = false;
-        while (readPos + 1 < data.Length && !(data[readPos] == 0xFF && data[readPos + 1] is >= 0xD0 and <= 0xD7))
+        while (readPos + 1 < srcLength && !(src[readPos] == 0xFF && src[readPos + 1] is >= 0xD0 and <= 0xD7))
         {
-            if (data[readPos] == 0xFF && data[readPos + 1] != 0x00 && data[readPos + 1] != 0xFF)
+            if (src[readPos] == 0xFF && src[readPos + 1] != 0x00 && src[readPos + 1] != 0xFF)
             {
                 return; // another marker: leave it for the marker loop, next MCUs read zeros as libjpeg does
             }
@@ -263,17 +282,17 @@ internal sealed partial class JpegDecoder
         readPos += 2;
     }
 
-    private void Fill(ReadOnlySpan<byte> data)
+    private void Fill()
     {
         while (bitCount <= 56)
         {
             ulong b = 0;
-            if (!atMarker && readPos < data.Length)
+            if (!atMarker && readPos < srcLength)
             {
-                byte v = data[readPos];
+                byte v = src[readPos];
                 if (v == 0xFF)
                 {
-                    byte next = readPos + 1 < data.Length ? data[readPos + 1] : (byte)0xD9;
+                    byte next = readPos + 1 < srcLength ? src[readPos + 1] : (byte)0xD9;
                     if (next == 0x00)
                     {
                         b = 0xFF;
@@ -295,11 +314,12 @@ internal sealed partial class JpegDecoder
         }
     }
 
-    private int Decode(ReadOnlySpan<byte> data, JpegHuffmanTable table)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int Decode(JpegHuffmanTable table)
     {
         if (bitCount < 16)
         {
-            Fill(data);
+            Fill();
         }
         int peek = (int)(bits >> 48);
         int entry = table.Lookahead[peek >> (16 - JpegHuffmanTable.LookaheadBits)];
@@ -323,11 +343,12 @@ internal sealed partial class JpegDecoder
         throw new InvalidDataException("corrupt JPEG data: bad Huffman code");
     }
 
-    private int Receive(ReadOnlySpan<byte> data, int count)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int Receive(int count)
     {
         if (bitCount < count)
         {
-            Fill(data);
+            Fill();
         }
         int v = (int)(bits >> (64 - count));
         bits <<= count;

@@ -66,7 +66,14 @@ internal static class PilPipeline
         {
             if (needH)
             {
-                PilResampler.Horizontal(pixels, image.Width * c, c, rowFirst, rowEnd - rowFirst, hco, tmp);
+                if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+                {
+                    PilResampler.HorizontalTransposed(pixels, image.Width * c, c, rowFirst, rowEnd - rowFirst, hco, tmp);
+                }
+                else
+                {
+                    PilResampler.Horizontal(pixels, image.Width * c, c, rowFirst, rowEnd - rowFirst, hco, tmp);
+                }
             }
             else
             {

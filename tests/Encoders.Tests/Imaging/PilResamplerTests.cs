@@ -1,0 +1,44 @@
+using MultiModal.Encoders.Imaging;
+
+namespace MultiModal.Encoders.Tests.Imaging;
+
+/// <summary>The two horizontal-pass implementations (scalar Pillow loop, transposed AVX2) must give identical bytes.</summary>
+public sealed class PilResamplerTests
+{
+    [Theory]
+    [InlineData(1, 640, 298, ImageInterpolation.Bicubic)]
+    [InlineData(3, 640, 298, ImageInterpolation.Bicubic)]
+    [InlineData(4, 101, 224, ImageInterpolation.Bicubic)]
+    [InlineData(2, 57, 13, ImageInterpolation.Bilinear)]
+    public void HorizontalTransposed_RandomImage_EqualsScalarPass(int channels, int inWidth, int outWidth, ImageInterpolation filter)
+    {
+        // Arrange: seeded noise, a window of output columns as a centre crop would ask for.
+        const int rows = 37;
+        var src = new byte[rows * inWidth * channels];
+        new Random(11).NextBytes(src);
+        int first = outWidth / 5, count = outWidth - 2 * first;
+        var co = PilResampleCoefficients.Create(inWidth, outWidth, first, count, filter);
+        var scalar = new byte[(rows - 2) * count * channels];
+        var transposed = new byte[scalar.Length];
+
+        // Act
+        PilResampler.Horizontal(src, inWidth * channels, channels, 1, rows - 2, co, scalar);
+        PilResampler.HorizontalTransposed(src, inWidth * channels, channels, 1, rows - 2, co, transposed);
+
+        // Assert
+        Assert.Equal(scalar, transposed);
+    }
+
+    [Fact]
+    public void Coefficients_Bicubic4To2_MatchHandComputedPillowTaps()
+    {
+        // Output 0 of 4 -> 2: scale 2, support 4, centre 1.0, taps x = 0..3 at (x - 1 + 0.5) / 2 = -0.25, 0.25, 0.75, 1.25;
+        // Keys a = -0.5 gives 0.8671875, 0.8671875, 0.2265625, -0.0703125, normalised by their sum 1.890625,
+        // times 2^22 rounded half away from zero.
+        var co = PilResampleCoefficients.Create(4, 2, 0, 2, ImageInterpolation.Bicubic);
+
+        Assert.Equal(0, co.Bounds[0]);
+        Assert.Equal(4, co.Bounds[1]);
+        Assert.Equal(new[] { 1923834, 1923834, 502623, -155987 }, co.Weights[..4]);
+    }
+}
