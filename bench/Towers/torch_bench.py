@@ -10,13 +10,14 @@ gen = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(gen)
 
 p = argparse.ArgumentParser()
-p.add_argument("--threads", type=int, default=1)
+p.add_argument("--threads", type=int, default=1, help="cores the run may use (OPENBLAS_NUM_THREADS is set to it by run.sh)")
+p.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads; default --threads")
 p.add_argument("--image-batch", type=int, default=8)
 p.add_argument("--text-batch", type=int, default=32)
 p.add_argument("--iterations", type=int, default=5)
 a = p.parse_args()
 
-torch.set_num_threads(a.threads)
+torch.set_num_threads(a.torch_threads or a.threads)
 torch.manual_seed(0)
 cfg = dict(quick_gelu=False, embed_dim=512,
            vision=dict(image_size=224, patch_size=32, width=768, layers=12, head_width=64, mlp_ratio=4),
@@ -45,7 +46,8 @@ def report(tower, batch, run):
             times.append((time.perf_counter() - t0) * 1000)
     times.sort()
     median = times[len(times) // 2]
-    print(json.dumps(dict(impl="pytorch", arch="ViT-B-32", tower=tower, threads=a.threads, batch=batch,
+    print(json.dumps(dict(impl="pytorch", arch="ViT-B-32", tower=tower, threads=a.threads,
+                          torch_threads=a.torch_threads or a.threads, batch=batch,
                           median_ms=round(median, 1), items_per_s=round(batch * 1000 / median, 1))))
 
 
