@@ -135,17 +135,25 @@ public sealed class ClipModel : IDisposable
         int size = PreprocessOptions.ImageSize;
         // Decode the next batch on worker threads while the network encodes the current one.
         Task<float[]>? next = paths.Count > 0 ? PreprocessAsync(paths, 0, Math.Min(batchSize, paths.Count), cancellationToken) : null;
-        for (var start = 0; start < paths.Count; start += batchSize)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(batchSize, paths.Count - start);
-            var pixels = next!.GetAwaiter().GetResult();
-            int nextStart = start + batchSize;
-            next = nextStart < paths.Count ? PreprocessAsync(paths, nextStart, Math.Min(batchSize, paths.Count - nextStart), cancellationToken) : null;
-            using var scope = NewDisposeScope();
-            using var input = tensor(pixels, [count, 3, size, size]);
-            CopyRows(EncodeImages(input, normalize), result, start);
-            progress?.Report(start + count);
+            for (var start = 0; start < paths.Count; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int count = Math.Min(batchSize, paths.Count - start);
+                var pixels = next!.GetAwaiter().GetResult();
+                int nextStart = start + batchSize;
+                next = nextStart < paths.Count ? PreprocessAsync(paths, nextStart, Math.Min(batchSize, paths.Count - nextStart), cancellationToken) : null;
+                using var scope = NewDisposeScope();
+                using var input = tensor(pixels, [count, 3, size, size]);
+                CopyRows(EncodeImages(input, normalize), result, start);
+                progress?.Report(start + count);
+            }
+        }
+        finally
+        {
+            // On failure or cancellation the prefetch may still run: observe its outcome so no exception goes unobserved.
+            next?.ContinueWith(t => t.Exception, TaskScheduler.Default);
         }
         return result;
     }
@@ -156,6 +164,10 @@ public sealed class ClipModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(streams);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (names is not null && names.Count != streams.Count)
+        {
+            throw new ArgumentException($"{names.Count} names for {streams.Count} streams.", nameof(names));
+        }
         ObjectDisposedException.ThrowIf(_disposed, this);
         int size = PreprocessOptions.ImageSize, plane = 3 * size * size;
         var result = new float[streams.Count][];
