@@ -66,9 +66,9 @@ internal static class PilPipeline
         {
             if (needH)
             {
-                if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+                if (PilResamplerAvx2.IsSupported)
                 {
-                    PilResampler.HorizontalTransposed(pixels, image.Width * c, c, rowFirst, rowEnd - rowFirst, hco, tmp);
+                    PilResamplerAvx2.Horizontal(pixels, image.Width * c, c, rowFirst, rowEnd - rowFirst, hco, tmp);
                 }
                 else
                 {
