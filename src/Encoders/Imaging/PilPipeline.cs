@@ -85,7 +85,14 @@ internal static class PilPipeline
             Span<byte> window = outBuf.AsSpan(0, countY * rowBytes);
             if (needV)
             {
-                PilResampler.Vertical(tmp, rowBytes, rowFirst, vco, window);
+                if (PilResamplerAvx2.IsSupported)
+                {
+                    PilResamplerAvx2.Vertical(tmp, rowBytes, rowFirst, vco, window);
+                }
+                else
+                {
+                    PilResampler.Vertical(tmp, rowBytes, rowFirst, vco, window);
+                }
             }
             else
             {

@@ -34,6 +34,33 @@ public sealed class PilResamplerTests
         Assert.Equal(scalar, transposed);
     }
 
+    [Theory]
+    [InlineData(3 * 224, 480, 224, ImageInterpolation.Bicubic)]
+    [InlineData(3 * 37, 50, 101, ImageInterpolation.Bicubic)]
+    [InlineData(2 * 13, 57, 13, ImageInterpolation.Bilinear)]
+    public void VerticalAvx2_RandomImage_EqualsScalarPass(int rowBytes, int inHeight, int outHeight, ImageInterpolation filter)
+    {
+        if (!PilResamplerAvx2.IsSupported)
+        {
+            return; // nothing to compare on this machine
+        }
+        // Arrange: a window of output rows; the source buffer starts at the first input row the window reads.
+        var src = new byte[inHeight * rowBytes];
+        new Random(7).NextBytes(src);
+        int first = outHeight / 5, count = outHeight - 2 * first;
+        var co = PilResampleCoefficients.Create(inHeight, outHeight, first, count, filter);
+        var input = src.AsSpan(co.InputFirst * rowBytes).ToArray();
+        var scalar = new byte[count * rowBytes];
+        var vector = new byte[scalar.Length];
+
+        // Act
+        PilResampler.Vertical(input, rowBytes, co.InputFirst, co, scalar);
+        PilResamplerAvx2.Vertical(input, rowBytes, co.InputFirst, co, vector);
+
+        // Assert
+        Assert.Equal(scalar, vector);
+    }
+
     [Fact]
     public void Coefficients_Bicubic4To2_MatchHandComputedPillowTaps()
     {
