@@ -39,13 +39,7 @@ internal sealed partial class JpegDecoder
                 ushort[] quant = quantTables[c.QuantTable] ?? throw new InvalidDataException($"missing quantisation table {c.QuantTable}");
                 int stride = strides[i] = c.BlocksPerLine * 8;
                 planes[i] = ArrayPool<byte>.Shared.Rent(stride * c.BlocksPerColumn * 8);
-                for (int by = 0; by < c.BlocksPerColumn; by++)
-                {
-                    for (int bx = 0; bx < c.BlocksPerLine; bx++)
-                    {
-                        JpegIdct.Transform(c.Block(by, bx), quant, planes[i].AsSpan(by * 8 * stride + bx * 8), stride);
-                    }
-                }
+                JpegIdct.TransformPlane(c.Coefficients, c.BlocksPerLine, c.BlocksPerColumn, quant, planes[i]);
                 rows[i] = ArrayPool<byte>.Shared.Rent(2 * c.DownsampledWidth + 2 + w);
             }
 
@@ -106,7 +100,8 @@ internal sealed partial class JpegDecoder
         return f.Components[0].Id == 82 && f.Components[1].Id == 71 && f.Components[2].Id == 66;
     }
 
-    private static unsafe void YccToRgb(byte[] y, byte[] cb, byte[] cr, Span<byte> rgb, int count)
+    /// <summary>jdcolor.c ycc_rgb_convert for one row: AVX2 for whole groups of 16 pixels, tables for the rest.</summary>
+    internal static unsafe void YccToRgb(byte[] y, byte[] cb, byte[] cr, Span<byte> rgb, int count, bool allowVector = true)
     {
         if (y.Length < count || cb.Length < count || cr.Length < count || rgb.Length < 3 * count)
         {
@@ -115,7 +110,8 @@ internal sealed partial class JpegDecoder
         fixed (byte* py = y, pb = cb, pr = cr, o = rgb)
         fixed (int* crr = CrR, cbb = CbB, crg = CrG, cbg = CbG)
         {
-            for (int i = 0; i < count; i++)
+            int i = allowVector && JpegColorAvx2.IsSupported ? JpegColorAvx2.YccToRgb(py, pb, pr, o, count) : 0;
+            for (; i < count; i++)
             {
                 int yy = py[i], b = pb[i], r = pr[i];
                 o[3 * i] = Clamp(yy + crr[r]);
@@ -173,23 +169,31 @@ internal sealed partial class JpegDecoder
     }
 
     /// <summary>jdsample.c h2v1_fancy_upsample: 3/4 nearer + 1/4 further sample, biases 1 and 2 alternating.</summary>
-    private static void H2V1Fancy(ReadOnlySpan<byte> input, Span<byte> output)
+    internal static unsafe void H2V1Fancy(ReadOnlySpan<byte> inputSpan, Span<byte> outputSpan, bool allowVector = true)
     {
-        int n = input.Length;
-        output[0] = input[0];
-        output[1] = (byte)((input[0] * 3 + input[1] + 2) >> 2);
-        for (int i = 1; i < n - 1; i++)
+        int n = inputSpan.Length;
+        if (outputSpan.Length < 2 * n || n < 2)
         {
-            int v = input[i] * 3;
-            output[2 * i] = (byte)((v + input[i - 1] + 1) >> 2);
-            output[2 * i + 1] = (byte)((v + input[i + 1] + 2) >> 2);
+            throw new ArgumentException("upsampling buffers too small");
         }
-        output[2 * n - 2] = (byte)((input[n - 1] * 3 + input[n - 2] + 1) >> 2);
-        output[2 * n - 1] = input[n - 1];
+        fixed (byte* input = inputSpan, output = outputSpan)
+        {
+            output[0] = input[0];
+            output[1] = (byte)((input[0] * 3 + input[1] + 2) >> 2);
+            int i = allowVector && JpegUpsampleAvx2.IsSupported ? JpegUpsampleAvx2.H2V1(input, output, n) : 1;
+            for (; i < n - 1; i++)
+            {
+                int v = input[i] * 3;
+                output[2 * i] = (byte)((v + input[i - 1] + 1) >> 2);
+                output[2 * i + 1] = (byte)((v + input[i + 1] + 2) >> 2);
+            }
+            output[2 * n - 2] = (byte)((input[n - 1] * 3 + input[n - 2] + 1) >> 2);
+            output[2 * n - 1] = input[n - 1];
+        }
     }
 
     /// <summary>jdsample.c h2v2_fancy_upsample for one output row: column sums of 3 * nearer + further row, then 3:1 across.</summary>
-    private static unsafe void H2V2Fancy(ReadOnlySpan<byte> nearSpan, ReadOnlySpan<byte> farSpan, Span<byte> outputSpan)
+    internal static unsafe void H2V2Fancy(ReadOnlySpan<byte> nearSpan, ReadOnlySpan<byte> farSpan, Span<byte> outputSpan, bool allowVector = true)
     {
         int n = nearSpan.Length;
         if (farSpan.Length < n || outputSpan.Length < 2 * n || n < 2)
@@ -198,22 +202,21 @@ internal sealed partial class JpegDecoder
         }
         fixed (byte* near = nearSpan, far = farSpan, output = outputSpan)
         {
-            int thisSum = near[0] * 3 + far[0];
-            int nextSum = near[1] * 3 + far[1];
-            output[0] = (byte)((thisSum * 4 + 8) >> 4);
-            output[1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
-            int lastSum = thisSum;
-            thisSum = nextSum;
-            for (int i = 1; i < n - 1; i++)
+            int first = near[0] * 3 + far[0];
+            output[0] = (byte)((first * 4 + 8) >> 4);
+            output[1] = (byte)((first * 3 + near[1] * 3 + far[1] + 7) >> 4);
+            int i = allowVector && JpegUpsampleAvx2.IsSupported ? JpegUpsampleAvx2.H2V2(near, far, output, n) : 1;
+            for (; i < n - 1; i++)
             {
-                nextSum = near[i + 1] * 3 + far[i + 1];
+                int lastSum = near[i - 1] * 3 + far[i - 1];
+                int thisSum = near[i] * 3 + far[i];
+                int nextSum = near[i + 1] * 3 + far[i + 1];
                 output[2 * i] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
                 output[2 * i + 1] = (byte)((thisSum * 3 + nextSum + 7) >> 4);
-                lastSum = thisSum;
-                thisSum = nextSum;
             }
-            output[2 * n - 2] = (byte)((thisSum * 3 + lastSum + 8) >> 4);
-            output[2 * n - 1] = (byte)((thisSum * 4 + 7) >> 4);
+            int end = near[n - 1] * 3 + far[n - 1];
+            output[2 * n - 2] = (byte)((end * 3 + near[n - 2] * 3 + far[n - 2] + 8) >> 4);
+            output[2 * n - 1] = (byte)((end * 4 + 7) >> 4);
         }
     }
 }

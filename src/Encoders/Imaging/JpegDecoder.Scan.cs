@@ -124,31 +124,7 @@ internal sealed unsafe partial class JpegDecoder
     {
         if (!frame!.Progressive)
         {
-            // jdhuff.c decode_mcu: DC difference + AC run/size pairs.
-            int s = Decode(dcTables[c.DcTable]!);
-            int diff = s == 0 ? 0 : Extend(Receive(s), s);
-            c.Predictor += diff;
-            block[0] = (short)c.Predictor;
-            JpegHuffmanTable ac = acTables[c.AcTable]!;
-            for (int k = 1; k < 64; k++)
-            {
-                int rs = Decode(ac);
-                int r = rs >> 4;
-                s = rs & 15;
-                if (s != 0)
-                {
-                    k += r;
-                    block[NaturalOrder[k]] = (short)Extend(Receive(s), s);
-                }
-                else
-                {
-                    if (r != 15)
-                    {
-                        break;
-                    }
-                    k += 15;
-                }
-            }
+            DecodeBaselineBlock(c, block);
             return;
         }
         if (ss == 0)
@@ -265,6 +241,103 @@ internal sealed unsafe partial class JpegDecoder
         }
     }
 
+    /// <summary>
+    /// jdhuff.c decode_mcu for one block: DC difference, then AC run/size pairs. The bit buffer lives in locals for the
+    /// AC loop, and most coefficients come from <see cref="JpegHuffmanTable.FastAc"/> in one lookup.
+    /// </summary>
+    private void DecodeBaselineBlock(JpegComponent c, Span<short> blockSpan)
+    {
+        int s = Decode(dcTables[c.DcTable]!);
+        int diff = s == 0 ? 0 : Extend(Receive(s), s);
+        c.Predictor += diff;
+        blockSpan[0] = (short)c.Predictor;
+        JpegHuffmanTable ac = acTables[c.AcTable]!;
+        ulong b = bits;
+        int n = bitCount;
+        fixed (short* block = blockSpan)
+        fixed (byte* natural = NaturalOrder)
+        fixed (int* fast = ac.FastAc)
+        fixed (ushort* lookahead = ac.Lookahead)
+        {
+            for (int k = 1; k < 64; k++)
+            {
+                if (n < 16)
+                {
+                    bits = b;
+                    bitCount = n;
+                    Fill();
+                    b = bits;
+                    n = bitCount;
+                }
+                int peek = (int)(b >> (64 - JpegHuffmanTable.LookaheadBits));
+                int entry = fast[peek];
+                if (entry != 0)
+                {
+                    int used = entry & 0xFF;
+                    b <<= used;
+                    n -= used;
+                    k += (entry >> 8) & 0xFF;
+                    block[natural[k]] = (short)(entry >> 16);
+                    continue;
+                }
+                int rs, len;
+                entry = lookahead[peek];
+                if (entry != 0)
+                {
+                    len = entry >> 8;
+                    rs = entry & 0xFF;
+                }
+                else
+                {
+                    rs = SlowDecode(ac, (int)(b >> 48), out len);
+                }
+                b <<= len;
+                n -= len;
+                int r = rs >> 4;
+                s = rs & 15;
+                if (s == 0)
+                {
+                    if (r != 15)
+                    {
+                        break;
+                    }
+                    k += 15;
+                    continue;
+                }
+                if (n < s)
+                {
+                    bits = b;
+                    bitCount = n;
+                    Fill();
+                    b = bits;
+                    n = bitCount;
+                }
+                int v = (int)(b >> (64 - s));
+                b <<= s;
+                n -= s;
+                k += r;
+                block[natural[k]] = (short)Extend(v, s);
+            }
+        }
+        bits = b;
+        bitCount = n;
+    }
+
+    /// <summary>Codes longer than the lookahead (jdhuff.c jpeg_huff_decode): compare against maxcode per length.</summary>
+    private static int SlowDecode(JpegHuffmanTable table, int peek16, out int length)
+    {
+        for (int len = JpegHuffmanTable.LookaheadBits + 1; len <= 16; len++)
+        {
+            int code = peek16 >> (16 - len);
+            if (code <= table.MaxCode[len])
+            {
+                length = len;
+                return table.Values[table.ValueOffset[len] + code];
+            }
+        }
+        throw new InvalidDataException("corrupt JPEG data: bad Huffman code");
+    }
+
     private void Restart()
     {
         // Drop buffered bits, then expect RSTn (libjpeg resyncs leniently; we do the same by scanning to the marker).
@@ -284,6 +357,20 @@ internal sealed unsafe partial class JpegDecoder
 
     private void Fill()
     {
+        // Fast path (libjpeg-turbo jdhuff.c FILL_BIT_BUFFER_FAST): whole bytes from an 8-byte load when none is 0xFF.
+        if (!atMarker && readPos + 8 <= srcLength && bitCount <= 56)
+        {
+            ulong be = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(new ReadOnlySpan<byte>(src + readPos, 8));
+            ulong inverted = ~be; // a zero byte here is a 0xFF byte there (Mycroft's has-zero-byte test)
+            if (((inverted - 0x0101010101010101UL) & ~inverted & 0x8080808080808080UL) == 0)
+            {
+                int count = (64 - bitCount) >> 3;
+                bits |= (be >> (64 - 8 * count)) << (64 - bitCount - 8 * count);
+                readPos += count;
+                bitCount += 8 * count;
+                return;
+            }
+        }
         while (bitCount <= 56)
         {
             ulong b = 0;

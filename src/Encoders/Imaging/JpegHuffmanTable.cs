@@ -16,6 +16,13 @@ internal sealed class JpegHuffmanTable
 
     public readonly byte[] Values;
 
+    /// <summary>
+    /// AC fast path (stb_image's fast_ac, the idea behind libjpeg-turbo's jdhuff.h HUFF_DECODE_FAST): for each 9-bit
+    /// prefix holding a whole nonzero-coefficient code and its magnitude bits, (value &lt;&lt; 16) | (run &lt;&lt; 8) | bits used;
+    /// 0 otherwise (EOB, ZRL, or longer than 9 bits).
+    /// </summary>
+    public readonly int[] FastAc = new int[1 << LookaheadBits];
+
     /// <summary>Builds the table; returns null when the counts describe an impossible code (corrupt DHT).</summary>
     public static JpegHuffmanTable? Create(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
     {
@@ -51,6 +58,17 @@ internal sealed class JpegHuffmanTable
             code <<= 1;
         }
         table.MaxCode[17] = int.MaxValue;
+        for (int i = 0; i < 1 << LookaheadBits; i++)
+        {
+            int entry = table.Lookahead[i];
+            int len = entry >> 8, run = (entry >> 4) & 15, size = entry & 15;
+            if (entry != 0 && size != 0 && len + size <= LookaheadBits)
+            {
+                int magnitude = (i >> (LookaheadBits - len - size)) & ((1 << size) - 1);
+                int value = magnitude < 1 << (size - 1) ? magnitude + (-1 << size) + 1 : magnitude; // HUFF_EXTEND
+                table.FastAc[i] = (value << 16) | (run << 8) | (len + size);
+            }
+        }
         return table;
     }
 

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace MultiModal.Encoders.Imaging;
 
 /// <summary>
@@ -10,9 +8,9 @@ internal static unsafe class JpegIdct
 {
     private const int ConstBits = 13;
     private const int Pass1Bits = 2;
-    private const long Fix0298631336 = 2446, Fix0390180644 = 3196, Fix0541196100 = 4433, Fix0765366865 = 6270;
-    private const long Fix0899976223 = 7373, Fix1175875602 = 9633, Fix1501321110 = 12299, Fix1847759065 = 15137;
-    private const long Fix1961570560 = 16069, Fix2053119869 = 16819, Fix2562915447 = 20995, Fix3072711026 = 25172;
+    internal const int Fix0298631336 = 2446, Fix0390180644 = 3196, Fix0541196100 = 4433, Fix0765366865 = 6270;
+    internal const int Fix0899976223 = 7373, Fix1175875602 = 9633, Fix1501321110 = 12299, Fix1847759065 = 15137;
+    internal const int Fix1961570560 = 16069, Fix2053119869 = 16819, Fix2562915447 = 20995, Fix3072711026 = 25172;
 
     /// <summary>jdmaster.c prepare_range_limit_table seen from IDCT_range_limit: x + 128 clamped, index x &amp; 1023.</summary>
     private static readonly byte[] RangeLimit = BuildRangeLimit();
@@ -29,9 +27,9 @@ internal static unsafe class JpegIdct
         fixed (byte* output = outputSpan)
         fixed (byte* range = RangeLimit)
         {
-            if (Vector256.IsHardwareAccelerated)
+            if (JpegIdctAvx2.IsSupported)
             {
-                TransformVector(coef, quant, output, outputStride, range);
+                JpegIdctAvx2.Transform(coef, quant, output, outputStride);
             }
             else
             {
@@ -41,94 +39,61 @@ internal static unsafe class JpegIdct
     }
 
     /// <summary>
-    /// The same arithmetic eight lanes at a time in 32-bit integers, as libjpeg-turbo's own SIMD islow does
-    /// (jidctint-avx2.asm: 16-bit dequantisation, 32-bit products); the zero-AC shortcuts of the scalar code are
-    /// arithmetic identities (DESCALE(dc &lt;&lt; 13, 11) = dc &lt;&lt; 2, DESCALE(w0 &lt;&lt; 13, 18) = DESCALE(w0, 5)), so skipping them
-    /// changes nothing.
+    /// Transforms a whole component: <paramref name="blocksPerColumn"/> rows of <paramref name="blocksPerLine"/> blocks
+    /// into a plane of stride blocksPerLine * 8.
     /// </summary>
-    private static void TransformVector(short* coef, ushort* quant, byte* output, int outputStride, byte* range)
+    public static void TransformPlane(ReadOnlySpan<short> coefSpan, int blocksPerLine, int blocksPerColumn,
+        ReadOnlySpan<ushort> quantSpan, Span<byte> planeSpan)
     {
-        var v = stackalloc Vector256<int>[8];
-        for (int r = 0; r < 8; r++)
+        int stride = blocksPerLine * 8;
+        long blocks = (long)blocksPerLine * blocksPerColumn;
+        if (coefSpan.Length < blocks * 64 || quantSpan.Length < 64 || planeSpan.Length < blocks * 64)
         {
-            // Row r of the block holds coefficient row r for all eight columns: pass 1 runs down columns lane-wise.
-            v[r] = Vector256.WidenLower(Vector256.Create(Vector128.Load(coef + 8 * r), Vector128<short>.Zero))
-                * Vector256.WidenLower(Vector256.Create(Vector128.Load(quant + 8 * r), Vector128<ushort>.Zero)).AsInt32();
+            throw new ArgumentException("IDCT plane buffers too small");
         }
-        Pass(v, ConstBits - Pass1Bits);
-        Transpose(v);
-        Pass(v, ConstBits + Pass1Bits + 3);
-        Transpose(v);
-        var clamp = stackalloc int[8];
-        for (int r = 0; r < 8; r++)
+        bool vector = JpegIdctAvx2.IsSupported;
+        fixed (short* coef = coefSpan)
+        fixed (ushort* quant = quantSpan)
+        fixed (byte* plane = planeSpan)
+        fixed (byte* range = RangeLimit)
         {
-            (v[r] & Vector256.Create(1023)).Store(clamp);
-            byte* o = output + r * outputStride;
-            for (int x = 0; x < 8; x++)
+            for (int by = 0; by < blocksPerColumn; by++)
             {
-                o[x] = range[clamp[x]];
+                short* c = coef + (long)by * blocksPerLine * 64;
+                byte* o = plane + (long)by * 8 * stride;
+                for (int bx = 0; bx < blocksPerLine; bx++, c += 64, o += 8)
+                {
+                    if (vector)
+                    {
+                        JpegIdctAvx2.Transform(c, quant, o, stride);
+                    }
+                    else
+                    {
+                        Transform(c, quant, o, stride, range);
+                    }
+                }
             }
         }
     }
 
-    private static void Pass(Vector256<int>* v, int shift)
+    /// <summary>The scalar path alone (tests compare the vector path against it).</summary>
+    internal static void TransformScalar(ReadOnlySpan<short> coefSpan, ReadOnlySpan<ushort> quantSpan, Span<byte> outputSpan, int outputStride)
     {
-        var z2 = v[2];
-        var z3 = v[6];
-        var z1 = (z2 + z3) * (int)Fix0541196100;
-        var tmp2 = z1 + z3 * (int)-Fix1847759065;
-        var tmp3 = z1 + z2 * (int)Fix0765366865;
-        var tmp0 = (v[0] + v[4]) << ConstBits;
-        var tmp1 = (v[0] - v[4]) << ConstBits;
-        var tmp10 = tmp0 + tmp3;
-        var tmp13 = tmp0 - tmp3;
-        var tmp11 = tmp1 + tmp2;
-        var tmp12 = tmp1 - tmp2;
-
-        tmp0 = v[7];
-        tmp1 = v[5];
-        tmp2 = v[3];
-        tmp3 = v[1];
-        z1 = tmp0 + tmp3;
-        z2 = tmp1 + tmp2;
-        z3 = tmp0 + tmp2;
-        var z4 = tmp1 + tmp3;
-        var z5 = (z3 + z4) * (int)Fix1175875602;
-        tmp0 *= (int)Fix0298631336;
-        tmp1 *= (int)Fix2053119869;
-        tmp2 *= (int)Fix3072711026;
-        tmp3 *= (int)Fix1501321110;
-        z1 *= (int)-Fix0899976223;
-        z2 *= (int)-Fix2562915447;
-        z3 = z3 * (int)-Fix1961570560 + z5;
-        z4 = z4 * (int)-Fix0390180644 + z5;
-        tmp0 += z1 + z3;
-        tmp1 += z2 + z4;
-        tmp2 += z2 + z3;
-        tmp3 += z1 + z4;
-
-        var round = Vector256.Create(1 << (shift - 1));
-        v[0] = Vector256.ShiftRightArithmetic(tmp10 + tmp3 + round, shift);
-        v[7] = Vector256.ShiftRightArithmetic(tmp10 - tmp3 + round, shift);
-        v[1] = Vector256.ShiftRightArithmetic(tmp11 + tmp2 + round, shift);
-        v[6] = Vector256.ShiftRightArithmetic(tmp11 - tmp2 + round, shift);
-        v[2] = Vector256.ShiftRightArithmetic(tmp12 + tmp1 + round, shift);
-        v[5] = Vector256.ShiftRightArithmetic(tmp12 - tmp1 + round, shift);
-        v[3] = Vector256.ShiftRightArithmetic(tmp13 + tmp0 + round, shift);
-        v[4] = Vector256.ShiftRightArithmetic(tmp13 - tmp0 + round, shift);
-    }
-
-    private static void Transpose(Vector256<int>* v)
-    {
-        int* m = (int*)v;
-        for (int r = 0; r < 8; r++)
+        if (coefSpan.Length < 64 || quantSpan.Length < 64 || outputSpan.Length < 7 * outputStride + 8)
         {
-            for (int c = r + 1; c < 8; c++)
-            {
-                (m[8 * r + c], m[8 * c + r]) = (m[8 * c + r], m[8 * r + c]);
-            }
+            throw new ArgumentException("IDCT block buffers too small");
+        }
+        fixed (short* coef = coefSpan)
+        fixed (ushort* quant = quantSpan)
+        fixed (byte* output = outputSpan)
+        fixed (byte* range = RangeLimit)
+        {
+            Transform(coef, quant, output, outputStride, range);
         }
     }
+
+    /// <summary>IDCT_range_limit[x &amp; 1023] for one value.</summary>
+    internal static byte RangeLimitOf(int x) => RangeLimit[x & 1023];
 
     private static void Transform(short* coef, ushort* quant, byte* output, int outputStride, byte* range)
     {

@@ -66,9 +66,9 @@ internal static class PilPipeline
         {
             if (needH)
             {
-                if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+                if (PilResamplerAvx2.IsSupported)
                 {
-                    PilResampler.HorizontalTransposed(pixels, image.Width * c, c, rowFirst, rowEnd - rowFirst, hco, tmp);
+                    PilResamplerAvx2.Horizontal(pixels, image.Width * c, c, rowFirst, rowEnd - rowFirst, hco, tmp);
                 }
                 else
                 {
@@ -85,7 +85,14 @@ internal static class PilPipeline
             Span<byte> window = outBuf.AsSpan(0, countY * rowBytes);
             if (needV)
             {
-                PilResampler.Vertical(tmp, rowBytes, rowFirst, vco, window);
+                if (PilResamplerAvx2.IsSupported)
+                {
+                    PilResamplerAvx2.Vertical(tmp, rowBytes, rowFirst, vco, window);
+                }
+                else
+                {
+                    PilResampler.Vertical(tmp, rowBytes, rowFirst, vco, window);
+                }
             }
             else
             {

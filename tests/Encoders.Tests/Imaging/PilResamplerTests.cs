@@ -2,15 +2,16 @@ using MultiModal.Encoders.Imaging;
 
 namespace MultiModal.Encoders.Tests.Imaging;
 
-/// <summary>The two horizontal-pass implementations (scalar Pillow loop, transposed AVX2) must give identical bytes.</summary>
+/// <summary>The two horizontal-pass implementations (scalar Pillow loop, 8-row-block AVX2) must give identical bytes.</summary>
 public sealed class PilResamplerTests
 {
     [Theory]
     [InlineData(1, 640, 298, ImageInterpolation.Bicubic)]
     [InlineData(3, 640, 298, ImageInterpolation.Bicubic)]
+    [InlineData(2, 300, 640, ImageInterpolation.Bicubic)]
     [InlineData(4, 101, 224, ImageInterpolation.Bicubic)]
     [InlineData(2, 57, 13, ImageInterpolation.Bilinear)]
-    public void HorizontalTransposed_RandomImage_EqualsScalarPass(int channels, int inWidth, int outWidth, ImageInterpolation filter)
+    public void HorizontalAvx2_RandomImage_EqualsScalarPass(int channels, int inWidth, int outWidth, ImageInterpolation filter)
     {
         // Arrange: seeded noise, a window of output columns as a centre crop would ask for.
         const int rows = 37;
@@ -23,10 +24,41 @@ public sealed class PilResamplerTests
 
         // Act
         PilResampler.Horizontal(src, inWidth * channels, channels, 1, rows - 2, co, scalar);
-        PilResampler.HorizontalTransposed(src, inWidth * channels, channels, 1, rows - 2, co, transposed);
+        if (!PilResamplerAvx2.IsSupported)
+        {
+            return; // nothing to compare on this machine
+        }
+        PilResamplerAvx2.Horizontal(src, inWidth * channels, channels, 1, rows - 2, co, transposed);
 
         // Assert
         Assert.Equal(scalar, transposed);
+    }
+
+    [Theory]
+    [InlineData(3 * 224, 480, 224, ImageInterpolation.Bicubic)]
+    [InlineData(3 * 37, 50, 101, ImageInterpolation.Bicubic)]
+    [InlineData(2 * 13, 57, 13, ImageInterpolation.Bilinear)]
+    public void VerticalAvx2_RandomImage_EqualsScalarPass(int rowBytes, int inHeight, int outHeight, ImageInterpolation filter)
+    {
+        if (!PilResamplerAvx2.IsSupported)
+        {
+            return; // nothing to compare on this machine
+        }
+        // Arrange: a window of output rows; the source buffer starts at the first input row the window reads.
+        var src = new byte[inHeight * rowBytes];
+        new Random(7).NextBytes(src);
+        int first = outHeight / 5, count = outHeight - 2 * first;
+        var co = PilResampleCoefficients.Create(inHeight, outHeight, first, count, filter);
+        var input = src.AsSpan(co.InputFirst * rowBytes).ToArray();
+        var scalar = new byte[count * rowBytes];
+        var vector = new byte[scalar.Length];
+
+        // Act
+        PilResampler.Vertical(input, rowBytes, co.InputFirst, co, scalar);
+        PilResamplerAvx2.Vertical(input, rowBytes, co.InputFirst, co, vector);
+
+        // Assert
+        Assert.Equal(scalar, vector);
     }
 
     [Fact]
