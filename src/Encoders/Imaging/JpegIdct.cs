@@ -16,27 +16,8 @@ internal static unsafe class JpegIdct
     private static readonly byte[] RangeLimit = BuildRangeLimit();
 
     /// <summary>Transforms one block of natural-order coefficients with its natural-order quantisation table.</summary>
-    public static void Transform(ReadOnlySpan<short> coefSpan, ReadOnlySpan<ushort> quantSpan, Span<byte> outputSpan, int outputStride)
-    {
-        if (coefSpan.Length < 64 || quantSpan.Length < 64 || outputSpan.Length < 7 * outputStride + 8)
-        {
-            throw new ArgumentException("IDCT block buffers too small");
-        }
-        fixed (short* coef = coefSpan)
-        fixed (ushort* quant = quantSpan)
-        fixed (byte* output = outputSpan)
-        fixed (byte* range = RangeLimit)
-        {
-            if (JpegIdctAvx2.IsSupported)
-            {
-                JpegIdctAvx2.Transform(coef, quant, output, outputStride);
-            }
-            else
-            {
-                Transform(coef, quant, output, outputStride, range);
-            }
-        }
-    }
+    public static void Transform(ReadOnlySpan<short> coefSpan, ReadOnlySpan<ushort> quantSpan, Span<byte> outputSpan, int outputStride) =>
+        TransformBlock(coefSpan, quantSpan, outputSpan, outputStride, JpegIdctAvx2.IsSupported);
 
     /// <summary>
     /// Transforms a whole component: <paramref name="blocksPerColumn"/> rows of <paramref name="blocksPerLine"/> blocks
@@ -77,7 +58,10 @@ internal static unsafe class JpegIdct
     }
 
     /// <summary>The scalar path alone (tests compare the vector path against it).</summary>
-    internal static void TransformScalar(ReadOnlySpan<short> coefSpan, ReadOnlySpan<ushort> quantSpan, Span<byte> outputSpan, int outputStride)
+    internal static void TransformScalar(ReadOnlySpan<short> coefSpan, ReadOnlySpan<ushort> quantSpan, Span<byte> outputSpan, int outputStride) =>
+        TransformBlock(coefSpan, quantSpan, outputSpan, outputStride, vector: false);
+
+    private static void TransformBlock(ReadOnlySpan<short> coefSpan, ReadOnlySpan<ushort> quantSpan, Span<byte> outputSpan, int outputStride, bool vector)
     {
         if (coefSpan.Length < 64 || quantSpan.Length < 64 || outputSpan.Length < 7 * outputStride + 8)
         {
@@ -88,7 +72,14 @@ internal static unsafe class JpegIdct
         fixed (byte* output = outputSpan)
         fixed (byte* range = RangeLimit)
         {
-            Transform(coef, quant, output, outputStride, range);
+            if (vector)
+            {
+                JpegIdctAvx2.Transform(coef, quant, output, outputStride);
+            }
+            else
+            {
+                Transform(coef, quant, output, outputStride, range);
+            }
         }
     }
 
