@@ -29,35 +29,28 @@ internal static class EmbedCommand
             w.WriteStartObject();
             w.WriteString("model", model.Name);
             w.WriteNumber("dim", model.EmbedDim);
-            w.WriteStartArray("images");
-            for (var i = 0; i < images.Count; i++)
-            {
-                w.WriteStartObject();
-                w.WriteString("path", images[i]);
-                WriteVector(w, imageEmbeddings[i]);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("texts");
-            for (var i = 0; i < texts.Count; i++)
-            {
-                w.WriteStartObject();
-                w.WriteString("text", texts[i]);
-                WriteVector(w, textEmbeddings[i]);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            WriteItems(w, "images", "path", images, imageEmbeddings);
+            WriteItems(w, "texts", "text", texts, textEmbeddings);
             w.WriteEndObject();
         });
         return CliApp.Ok;
     }
 
-    private static void WriteVector(System.Text.Json.Utf8JsonWriter w, float[] vector)
+    /// <summary>Writes <c>"name": [{"label": ..., "embedding": [...]}, ...]</c>.</summary>
+    private static void WriteItems(System.Text.Json.Utf8JsonWriter w, string name, string labelKey, IReadOnlyList<string> labels, float[][] embeddings)
     {
-        w.WriteStartArray("embedding");
-        foreach (var v in vector)
+        w.WriteStartArray(name);
+        for (var i = 0; i < labels.Count; i++)
         {
-            w.WriteNumberValue(v);
+            w.WriteStartObject();
+            w.WriteString(labelKey, labels[i]);
+            w.WriteStartArray("embedding");
+            foreach (var v in embeddings[i])
+            {
+                w.WriteNumberValue(v);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
         }
         w.WriteEndArray();
     }
