@@ -74,6 +74,7 @@ internal static class ModelFolder
         Directory.CreateDirectory(staging);
         try
         {
+            using var tensors = NewDisposeScope(); // the CPU copies below
             var state = model.Network.state_dict()
                 .Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu()))
                 .ToList();
