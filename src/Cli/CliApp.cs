@@ -22,6 +22,8 @@ internal static class CliApp
           mm tokenize   --model DIR [--tokenizer PATH] TEXT...
           mm preprocess --model DIR --image PATH --out FILE.npy
           mm info       --model DIR [--tokenizer PATH] [--json]
+          mm classify   --model DIR --classes cifar10|cifar100|imagenet1k|FILE [--templates NAME|FILE] --image PATH... [-k 5]
+                        [--tokenizer PATH] [--device cpu|cuda] [--batch-size N]
 
         --model DIR   an OpenCLIP hub folder (open_clip_config.json + open_clip_model.safetensors), a Hugging Face
                       CLIPModel folder (config.json + model.safetensors) or a folder saved by this library.
@@ -45,6 +47,7 @@ internal static class CliApp
                 "tokenize" => TokenizeCommand.Run(rest, stdout),
                 "preprocess" => PreprocessCommand.Run(rest, stdout),
                 "info" => InfoCommand.Run(rest, stdout),
+                "classify" => ClassifyCommand.Run(rest, stdout, cancellationToken),
                 _ => throw new UsageException($"Unknown command '{args[0]}'. Run 'mm --help'."),
             };
         }
