@@ -88,11 +88,11 @@ internal sealed class Arguments
         {
             0 => null,
             1 => all[0],
-            _ => throw new UsageException($"--{name} was given {all.Count} times."),
+            _ => throw new UsageException($"{Display(name)} was given {all.Count} times."),
         };
     }
 
-    public string Required(string name) => Optional(name) ?? throw new UsageException($"--{name} is required.");
+    public string Required(string name) => Optional(name) ?? throw new UsageException($"{Display(name)} is required.");
 
     public int Int(string name, int fallback, int min = 1)
     {
@@ -103,7 +103,7 @@ internal sealed class Arguments
         }
         if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < min)
         {
-            throw new UsageException($"--{name} must be an integer ≥ {min}, got '{text}'.");
+            throw new UsageException($"{Display(name)} must be an integer ≥ {min}, got '{text}'.");
         }
         return value;
     }
@@ -114,9 +114,12 @@ internal sealed class Arguments
         var unknown = _options.Keys.Concat(_flags).Where(k => !_used.Contains(k)).ToList();
         if (unknown.Count > 0)
         {
-            throw new UsageException($"Unknown option{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown.Select(u => (u.Length == 1 ? "-" : "--") + u))}.");
+            throw new UsageException($"Unknown option{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown.Select(Display))}.");
         }
     }
+
+    /// <summary>How the user typed an option: <c>-k</c> for one letter, <c>--name</c> otherwise.</summary>
+    private static string Display(string name) => (name.Length == 1 ? "-" : "--") + name;
 }
 
 /// <summary>A command-line usage error (exit code 2).</summary>
