@@ -100,6 +100,24 @@ public sealed partial class FlatIndex
         }
         var store = LoadVectors(vectorsPath, manifest.Dimensions, storage, count, options.MemoryMap);
         var index = new FlatIndex(manifest.Dimensions, metric, indexOptions with { Storage = storage }, store, keys);
+        try
+        {
+            index.LoadExtras(directory, manifest);
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+        return index;
+    }
+
+    private void LoadExtras(string directory, IndexManifest manifest)
+    {
+        int count = (int)manifest.Count;
+        var index = this;
+        var keys = _keys;
+        var metric = Metric;
         var metadataPath = Path.Combine(directory, IndexFiles.MetadataFile);
         if (manifest.Files.ContainsKey(IndexFiles.MetadataFile))
         {
@@ -108,7 +126,6 @@ public sealed partial class FlatIndex
             {
                 if (!keys.Contains(key))
                 {
-                    index.Dispose();
                     throw new IndexFormatException(metadataPath, $"Metadata for key {key}, which is not stored.");
                 }
             }
@@ -121,7 +138,6 @@ public sealed partial class FlatIndex
                 index._norms[row] = index.StoredNormSquared(row);
             }
         }
-        return index;
     }
 
     private static unsafe VectorStore LoadVectors(string path, int dimensions, FlatStorage storage, int count, bool map)

@@ -155,17 +155,17 @@ internal static class IndexFiles
     public static void WriteMetadata(string path, IReadOnlyDictionary<long, string> metadata)
     {
         using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true }))
+        foreach (var (key, value) in metadata.OrderBy(p => p.Key))
         {
-            foreach (var (key, value) in metadata.OrderBy(p => p.Key))
+            // One writer per line: a shared Utf8JsonWriter would put commas between top-level values.
+            using (var writer = new Utf8JsonWriter(stream))
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("key", key);
                 writer.WriteString("value", value);
                 writer.WriteEndObject();
-                writer.Flush();
-                stream.WriteByte((byte)'\n');
             }
+            stream.WriteByte((byte)'\n');
         }
         stream.Flush(flushToDisk: true);
     }
