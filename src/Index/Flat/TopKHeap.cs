@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace MultiModal.Index.Flat;
 
 /// <summary>
@@ -30,7 +33,28 @@ internal readonly ref struct TopKHeap(Span<float> scores, Span<int> rows)
     public void PushAll(ReadOnlySpan<float> tile, int firstRow)
     {
         float worst = _scores[0];
-        for (int j = 0; j < tile.Length; j++)
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && _rows[0] >= 0)
+        {
+            // Most scores lose to the current worst: test 8 at a time and only walk groups holding a winner.
+            ref float start = ref MemoryMarshal.GetReference(tile);
+            for (; j <= tile.Length - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)j);
+                if (Vector256.GreaterThanAny(v, Vector256.Create(worst)))
+                {
+                    for (int i = j; i < j + Vector256<float>.Count; i++)
+                    {
+                        if (tile[i] > worst)
+                        {
+                            Replace(tile[i], firstRow + i);
+                            worst = _scores[0];
+                        }
+                    }
+                }
+            }
+        }
+        for (; j < tile.Length; j++)
         {
             if (tile[j] > worst || (tile[j] == worst && _rows[0] < 0))
             {

@@ -184,4 +184,23 @@ public sealed class FlatIndexPersistenceTests : IDisposable
         Assert.True(loaded.IsMemoryMapped);
         Assert.Equal(rows, loaded.Count);
     }
+
+    [Fact]
+    public void Save_MappedIndexOverItsOwnDirectory_KeepsServingAndReloads()
+    {
+        var dir = Path.Combine(_root, "idx");
+        using (var index = Build(Metric.InnerProduct, FlatStorage.Float32, rows: 40, dims: 4, seed: 32))
+        {
+            index.Save(dir);
+        }
+        using var loaded = FlatIndex.Load(dir);
+        var query = BruteForce.Random(1, 4, seed: 33);
+        var before = loaded.Search(query, 3);
+
+        loaded.Save(dir); // the mapped file is renamed aside and deleted while mapped (POSIX keeps the pages)
+
+        Assert.Equal(before.Keys, loaded.Search(query, 3).Keys);
+        using var reloaded = FlatIndex.Load(dir);
+        Assert.Equal(before.Keys, reloaded.Search(query, 3).Keys);
+    }
 }
