@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MultiModal.Index.Persistence;
+
+/// <summary>
+/// <c>manifest.json</c> of a saved index directory: what the index is and, per data file, its size and SHA-256.
+/// Written last, so a directory whose manifest parses was saved completely.
+/// </summary>
+internal sealed record IndexManifest
+{
+    public const string FileName = "manifest.json";
+    public const string FormatName = "multimodal-index";
+    public const int CurrentVersion = 1;
+
+    [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentVersion;
+    [JsonPropertyName("kind")] public required string Kind { get; init; }
+    [JsonPropertyName("metric")] public required string Metric { get; init; }
+    [JsonPropertyName("dimensions")] public required int Dimensions { get; init; }
+    [JsonPropertyName("count")] public required long Count { get; init; }
+    [JsonPropertyName("dtype")] public required string Dtype { get; init; }
+    [JsonPropertyName("files")] public required Dictionary<string, ManifestFile> Files { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads and checks the format header; <see cref="IndexFormatException"/> names the manifest on any problem.</summary>
+    public static IndexManifest Read(string directory, string expectedKind)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            throw new IndexFormatException(path, "The manifest is missing: not a saved index directory.");
+        }
+        IndexManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<IndexManifest>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new IndexFormatException(path, $"The manifest is not valid JSON: {e.Message}", e);
+        }
+        if (manifest is null || manifest.Format != FormatName)
+        {
+            throw new IndexFormatException(path, $"Format is '{manifest?.Format}', expected '{FormatName}'.");
+        }
+        if (manifest.FormatVersion != CurrentVersion)
+        {
+            throw new IndexFormatException(path, $"Format version {manifest.FormatVersion} is not supported (expected {CurrentVersion}).");
+        }
+        if (manifest.Kind != expectedKind)
+        {
+            throw new IndexFormatException(path, $"Index kind is '{manifest.Kind}', expected '{expectedKind}'.");
+        }
+        if (manifest.Dimensions <= 0 || manifest.Count < 0 || manifest.Count > int.MaxValue)
+        {
+            throw new IndexFormatException(path, $"Dimensions {manifest.Dimensions} / count {manifest.Count} are out of range.");
+        }
+        return manifest;
+    }
+}
+
+/// <summary>Size and SHA-256 (lower-case hex) of one data file.</summary>
+internal sealed record ManifestFile(
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("sha256")] string Sha256);

@@ -1,0 +1,22 @@
+namespace MultiModal.Index.Persistence;
+
+/// <summary>How a saved index is loaded.</summary>
+public sealed record LoadOptions
+{
+    /// <summary>
+    /// Whether to check every file's SHA-256 against the manifest (reads each file once). Sizes are always checked.
+    /// Default true; turn off for very large indexes whose files are trusted.
+    /// </summary>
+    public bool VerifyChecksums { get; init; } = true;
+
+    /// <summary>
+    /// Whether to memory-map the vector file read-only instead of copying it into memory; the first mutation then
+    /// copies it into native memory. Default true.
+    /// </summary>
+    public bool MemoryMap { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field (none today).</summary>
+    public void Validate()
+    {
+    }
+}
