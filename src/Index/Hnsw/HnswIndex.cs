@@ -12,6 +12,7 @@ namespace MultiModal.Index.Hnsw;
 /// so scores near zero carry an absolute error of about 1e-7). Cosine vectors are L2-normalised on the way in.
 /// Searches may run on many threads; Add, Upsert, Remove, Save and the <see cref="EfSearch"/> setter take an
 /// exclusive lock, because USearch's reserve and remove are not safe against concurrent traversals.
+/// Like <see cref="Add"/>, <see cref="Upsert"/> rejects a key repeated within one batch.
 /// </remarks>
 public sealed unsafe class HnswIndex : IVectorIndex
 {
@@ -103,7 +104,10 @@ public sealed unsafe class HnswIndex : IVectorIndex
         return index;
     }
 
-    /// <summary>Loads an index saved by <see cref="Save"/>; see <see cref="HnswStore"/> for the layout.</summary>
+    /// <summary>
+    /// Loads an index saved by <see cref="Save"/>: <c>manifest.json</c> (format, version, kind, metric, sizes, build
+    /// settings, and the size and SHA-256 of each file) and USearch's own <c>graph.usearch</c>, checked before reading.
+    /// </summary>
     /// <param name="directory">The saved index directory.</param>
     /// <param name="threads">Threads per batch for the loaded index (not stored in the file).</param>
     /// <exception cref="HnswIndexFormatException">A file is missing, truncated, corrupted or inconsistent.</exception>

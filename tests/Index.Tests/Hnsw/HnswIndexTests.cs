@@ -108,6 +108,16 @@ public sealed class HnswIndexTests(HnswRecallFixture fixture) : IClassFixture<Hn
     }
 
     [Fact]
+    public void Upsert_KeyRepeatedInBatch_ThrowsAndChangesNothing()
+    {
+        using var index = HnswIndex.Create(2, Metric.L2);
+        index.Add([0f, 0f], [1L]);
+
+        Assert.Contains("Key 1 at row 1", Assert.Throws<ArgumentException>(() => index.Upsert([1f, 1f, 2f, 2f], [1L, 1L])).Message);
+        Assert.Equal(0f, index.Search([0f, 0f], 1).ScoresOf(0)[0]);
+    }
+
+    [Fact]
     public void Add_DuplicateOfStoredKey_ThrowsNamingKeyAndAddsNothing()
     {
         using var index = HnswIndex.Create(2, Metric.L2);
