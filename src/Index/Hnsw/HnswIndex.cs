@@ -16,6 +16,9 @@ namespace MultiModal.Index.Hnsw;
 /// </remarks>
 public sealed unsafe class HnswIndex : IVectorIndex
 {
+    // Rows up to 16 KiB are normalised on the stack; wider ones on the heap.
+    private const int MaxStackDimensions = 4096;
+
     private readonly USearchIndex _native;
     private readonly nint _handle;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
@@ -178,7 +181,7 @@ public sealed unsafe class HnswIndex : IVectorIndex
                     var row = (float*)qa + (i * Dimensions);
                     var rowKeys = (long*)ka + (i * k);
                     var rowScores = (float*)sa + (i * k);
-                    var normalised = Metric == Metric.Cosine ? stackalloc float[Dimensions] : default;
+                    var normalised = Metric != Metric.Cosine ? default : Dimensions <= MaxStackDimensions ? stackalloc float[Dimensions] : new float[Dimensions];
                     if (Metric == Metric.Cosine)
                     {
                         HnswRows.Normalise(new ReadOnlySpan<float>(row, Dimensions), normalised);
@@ -299,7 +302,7 @@ public sealed unsafe class HnswIndex : IVectorIndex
                     var key = (ulong)((long*)ka)[i];
                     if (Metric == Metric.Cosine)
                     {
-                        Span<float> normalised = stackalloc float[Dimensions];
+                        Span<float> normalised = Dimensions <= MaxStackDimensions ? stackalloc float[Dimensions] : new float[Dimensions];
                         HnswRows.Normalise(new ReadOnlySpan<float>(row, Dimensions), normalised);
                         fixed (float* r = normalised) { AddRow(handle, key, r); }
                     }
