@@ -24,7 +24,7 @@ public sealed partial class FlatIndex
                 files => new IndexManifest
                 {
                     Kind = Kind,
-                    Metric = Metric.ToString(),
+                    Metric = IndexManifest.MetricName(Metric),
                     Dimensions = Dimensions,
                     Count = _keys.Count,
                     Dtype = DtypeName(_store.Storage),
@@ -65,10 +65,7 @@ public sealed partial class FlatIndex
         }
         var manifest = IndexManifest.Read(directory, Kind);
         var manifestPath = Path.Combine(directory, IndexManifest.FileName);
-        if (!Enum.TryParse<Metric>(manifest.Metric, out var metric) || !Enum.IsDefined(metric))
-        {
-            throw new IndexFormatException(manifestPath, $"Unknown metric '{manifest.Metric}'.");
-        }
+        var metric = manifest.ParseMetric(directory);
         var storage = manifest.Dtype switch
         {
             "float32" => FlatStorage.Float32,

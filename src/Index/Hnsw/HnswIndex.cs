@@ -14,7 +14,7 @@ namespace MultiModal.Index.Hnsw;
 /// exclusive lock, because USearch's reserve and remove are not safe against concurrent traversals.
 /// Like <see cref="Add"/>, <see cref="Upsert"/> rejects a key repeated within one batch.
 /// </remarks>
-public sealed unsafe class HnswIndex : IVectorIndex
+public sealed unsafe partial class HnswIndex : IVectorIndex
 {
     // Rows up to 16 KiB are normalised on the stack; wider ones on the heap.
     private const int MaxStackDimensions = 4096;
@@ -105,23 +105,6 @@ public sealed unsafe class HnswIndex : IVectorIndex
         }
 
         return index;
-    }
-
-    /// <summary>
-    /// Loads an index saved by <see cref="Save"/>: <c>manifest.json</c> (format, version, kind, metric, sizes, build
-    /// settings, and the size and SHA-256 of each file) and USearch's own <c>graph.usearch</c>, checked before reading.
-    /// </summary>
-    /// <param name="directory">The saved index directory.</param>
-    /// <param name="threads">Threads per batch for the loaded index (not stored in the file).</param>
-    /// <exception cref="HnswIndexFormatException">A file is missing, truncated, corrupted or inconsistent.</exception>
-    public static HnswIndex Load(string directory, int threads = 1) => HnswStore.Load(directory, threads);
-
-    /// <summary>Saves the index into <paramref name="directory"/> atomically (sibling temp directory, then swap).</summary>
-    public void Save(string directory)
-    {
-        _lock.EnterWriteLock();
-        try { HnswStore.Save(this, directory); }
-        finally { _lock.ExitWriteLock(); }
     }
 
     /// <inheritdoc/>
@@ -220,35 +203,6 @@ public sealed unsafe class HnswIndex : IVectorIndex
         _contexts.Dispose();
         _lock.Dispose();
     }
-
-    /// <summary>Wraps a native index read back from disk (the store has already checked it).</summary>
-    internal static HnswIndex FromLoaded(int dimensions, Metric metric, HnswOptions options, string graphPath)
-    {
-        var native = new USearchIndex(
-            metric == Metric.L2 ? MetricKind.L2sq : MetricKind.Ip, ScalarKind.Float32, (ulong)dimensions,
-            (ulong)options.M, (ulong)options.EfConstruction, (ulong)options.EfSearch, multi: false);
-        var index = new HnswIndex(dimensions, metric, options, native);
-        try
-        {
-            UsearchNative.LoadFrom(index._handle, graphPath);
-            UsearchNative.SetExpansionSearch(index._handle, options.EfSearch);
-            index._slots = UsearchNative.CapacityOf(index._handle);
-            index.Reserve(Math.Max(index._slots, 64));
-            UsearchNative.SetThreads(index._handle, index._contextCount);
-            return index;
-        }
-        catch
-        {
-            index.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Native size, for the store (caller holds the lock).</summary>
-    internal long NativeCount => UsearchNative.SizeOf(Live());
-
-    /// <summary>Writes USearch's own graph file (caller holds the write lock).</summary>
-    internal void SaveGraph(string path) => UsearchNative.SaveTo(Live(), path);
 
     private void Insert(ReadOnlySpan<float> vectors, ReadOnlySpan<long> keys, bool replace)
     {

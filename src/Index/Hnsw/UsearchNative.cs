@@ -43,6 +43,9 @@ internal static unsafe partial class UsearchNative
     [LibraryImport(Library, EntryPoint = "usearch_size")]
     private static partial nuint Size(nint index, out nint error);
 
+    [LibraryImport(Library, EntryPoint = "usearch_dimensions")]
+    private static partial nuint DimensionsOfIndex(nint index, out nint error);
+
     [LibraryImport(Library, EntryPoint = "usearch_contains")]
     [return: MarshalAs(UnmanagedType.U1)]
     private static partial bool Contains(nint index, ulong key, out nint error);
@@ -77,6 +80,8 @@ internal static unsafe partial class UsearchNative
     public static long CapacityOf(nint index) { var c = Capacity(index, out var e); Check(e, "capacity"); return (long)c; }
 
     public static long SizeOf(nint index) { var s = Size(index, out var e); Check(e, "size"); return (long)s; }
+
+    public static int DimensionsOf(nint index) { var d = DimensionsOfIndex(index, out var e); Check(e, "dimensions"); return (int)d; }
 
     public static bool Has(nint index, ulong key) { var r = Contains(index, key, out var e); Check(e, "contains"); return r; }
 

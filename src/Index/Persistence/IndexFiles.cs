@@ -8,8 +8,8 @@ namespace MultiModal.Index.Persistence;
 /// sibling <c>NAME.saving</c>, fsync them, write <c>manifest.json</c> last (fsynced), then swap: rename
 /// <c>NAME</c> → <c>NAME.old</c>, <c>NAME.saving</c> → <c>NAME</c>, delete <c>NAME.old</c>. <see cref="Recover"/>
 /// (run before every save and load) finishes or undoes an interrupted swap, so a kill at any moment leaves the old
-/// or the new index. An HNSW index reuses this by writing its engine file plus <c>keys.i64</c>/<c>metadata.jsonl</c>
-/// in the <c>write</c> callback of <see cref="SaveAtomically"/> and calling <see cref="VerifyFiles"/> on load.
+/// or the new index. Used by the flat index (vectors, <c>keys.i64</c>, <c>metadata.jsonl</c>) and the HNSW index
+/// (USearch's <c>graph.usearch</c>, fsynced with <see cref="FlushToDisk"/>).
 /// </summary>
 internal static class IndexFiles
 {
@@ -139,6 +139,13 @@ internal static class IndexFiles
             stream.Write(new ReadOnlySpan<byte>(data + offset, chunk));
             offset += chunk;
         }
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Fsyncs a file another writer produced (e.g. an engine's own save routine).</summary>
+    public static void FlushToDisk(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         stream.Flush(flushToDisk: true);
     }
 

@@ -22,9 +22,23 @@ internal sealed record IndexManifest
     [JsonPropertyName("dtype")] public required string Dtype { get; init; }
     [JsonPropertyName("files")] public required Dictionary<string, ManifestFile> Files { get; init; }
 
+    // Kind-specific build settings: HNSW only (null, and left out of the file, for flat).
+    [JsonPropertyName("M"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? M { get; init; }
+    [JsonPropertyName("ef_construction"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? EfConstruction { get; init; }
+    [JsonPropertyName("ef_search"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? EfSearch { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The manifest's name for <paramref name="metric"/> (the enum name: <c>InnerProduct</c>, <c>Cosine</c>, <c>L2</c>).</summary>
+    public static string MetricName(Metric metric) =>
+        Enum.IsDefined(metric) ? metric.ToString() : throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric.");
+
+    /// <summary>Parses <see cref="Metric"/>; throws <see cref="IndexFormatException"/> naming the manifest when it is unknown.</summary>
+    public Metric ParseMetric(string directory) =>
+        Enum.GetValues<Metric>().Where(m => m.ToString() == Metric).Cast<Metric?>().FirstOrDefault()
+            ?? throw new IndexFormatException(Path.Combine(directory, FileName), $"Unknown metric '{Metric}'.");
 
     /// <summary>Reads and checks the format header; <see cref="IndexFormatException"/> names the manifest on any problem.</summary>
     public static IndexManifest Read(string directory, string expectedKind)

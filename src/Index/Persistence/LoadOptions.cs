@@ -11,7 +11,8 @@ public sealed record LoadOptions
 
     /// <summary>
     /// Whether to memory-map the vector file read-only instead of copying it into memory; the first mutation then
-    /// copies it into native memory. Default true.
+    /// copies it into native memory. Default true. Flat index only: HNSW always reads its graph into memory, because
+    /// USearch's memory-mapped view cannot be added to.
     /// </summary>
     public bool MemoryMap { get; init; } = true;
 

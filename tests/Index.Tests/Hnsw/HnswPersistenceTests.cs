@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
 using MultiModal.Index.Hnsw;
+using MultiModal.Index.Persistence;
 
 namespace MultiModal.Index.Tests.Hnsw;
 
+// Shares IndexFiles.FaultInjection (a static hook) with the flat persistence tests, so never runs beside them.
+[Collection("IndexFiles.FaultInjection")]
 public sealed class HnswPersistenceTests : IDisposable
 {
     private const int D = 16;
@@ -52,15 +55,46 @@ public sealed class HnswPersistenceTests : IDisposable
             first.Save(dir);
         }
 
-        using var second = HnswIndex.Create(D, Metric.L2);
+        using var second = HnswIndex.Create(D, Metric.InnerProduct, new HnswOptions { M = 12, EfConstruction = 30, EfSearch = 20 });
         second.Add(_data, HnswTestData.Keys(400));
         second.Save(dir);
 
-        using var loaded = HnswIndex.Load(dir);
-        Assert.Equal(400, loaded.Count);
+        using var loaded = HnswIndex.Load(dir, new LoadOptions(), threads: 2);
+        Assert.Equal((400L, Metric.InnerProduct, 2), (loaded.Count, loaded.Metric, loaded.Options.Threads));
         Assert.Equal(["index"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName));
+        // The shared manifest layout, with the flat index's metric names and the HNSW build settings.
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")))!;
-        Assert.Equal(("multimodal-index", 1, "hnsw", "l2"), ((string)manifest["format"]!, (int)manifest["format_version"]!, (string)manifest["kind"]!, (string)manifest["metric"]!));
+        Assert.Equal(("multimodal-index", 1, "hnsw", "InnerProduct", "float32"),
+            ((string)manifest["format"]!, (int)manifest["format_version"]!, (string)manifest["kind"]!, (string)manifest["metric"]!, (string)manifest["dtype"]!));
+        Assert.Equal((12, 30, 20), ((int)manifest["M"]!, (int)manifest["ef_construction"]!, (int)manifest["ef_search"]!));
+        Assert.Equal(["graph.usearch"], manifest["files"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Theory]
+    [InlineData("files-written", 10L)]
+    [InlineData("old-moved-aside", 400L)]
+    public void Save_CrashMidway_LeavesOldOrNewIndexLoadableAndNoTempDirs(string step, long expectedCount)
+    {
+        var dir = Path.Combine(_root, "index");
+        using var oldIndex = HnswIndex.Create(D, Metric.L2);
+        oldIndex.Add(_data.AsSpan(0, 10 * D), HnswTestData.Keys(10));
+        oldIndex.Save(dir);
+        using var newIndex = HnswIndex.Create(D, Metric.L2);
+        newIndex.Add(_data, HnswTestData.Keys(400));
+        IndexFiles.FaultInjection = s => { if (s == step) throw new IOException("simulated crash at " + s); };
+        try
+        {
+            Assert.Throws<IOException>(() => newIndex.Save(dir));
+        }
+        finally
+        {
+            IndexFiles.FaultInjection = null;
+        }
+
+        // Before the manifest is written the old index stays; after it, recovery on load rolls the new one forward.
+        using var loaded = HnswIndex.Load(dir);
+        Assert.Equal(expectedCount, loaded.Count);
+        Assert.Equal(["index"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -72,14 +106,14 @@ public sealed class HnswPersistenceTests : IDisposable
         bytes[bytes.Length / 2] ^= 0x5A;
         File.WriteAllBytes(graph, bytes);
 
-        var e = Assert.Throws<HnswIndexFormatException>(() => HnswIndex.Load(dir));
+        var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(dir));
 
-        Assert.Equal(graph, e.FileName);
+        Assert.Equal(graph, e.FilePath);
         Assert.Contains("SHA-256", e.Message);
     }
 
     [Fact]
-    public void Load_GraphTruncated_ThrowsNamingGraphFile()
+    public void Load_GraphTruncated_ThrowsNamingGraphFileEvenWithoutChecksums()
     {
         var dir = SavedIndex();
         var graph = Path.Combine(dir, "graph.usearch");
@@ -88,52 +122,80 @@ public sealed class HnswPersistenceTests : IDisposable
             stream.SetLength(stream.Length - 100);
         }
 
-        var e = Assert.Throws<HnswIndexFormatException>(() => HnswIndex.Load(dir));
+        var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(dir, new LoadOptions { VerifyChecksums = false }));
 
-        Assert.Contains("graph.usearch", e.Message);
+        Assert.Equal(graph, e.FilePath);
         Assert.Contains("truncated", e.Message);
     }
 
     [Theory]
-    [InlineData("not json at all", "not a valid HNSW manifest")]
-    [InlineData("""{"format": "multimodal-index", "format_version": 2, "kind": "hnsw"}""", "version")]
-    [InlineData("""{"format": "multimodal-index", "format_version": 1, "kind": "flat"}""", "kind")]
-    public void Load_BadManifest_ThrowsNamingManifest(string text, string problem)
-    {
-        var dir = SavedIndex();
-        File.WriteAllText(Path.Combine(dir, "manifest.json"), text);
-
-        var e = Assert.Throws<HnswIndexFormatException>(() => HnswIndex.Load(dir));
-
-        Assert.EndsWith("manifest.json", e.FileName);
-        Assert.Contains(problem, e.Message);
-    }
-
-    [Fact]
-    public void Load_ManifestCountDisagrees_ThrowsNamingGraphFile()
+    [InlineData("format_version", "2", "version")]
+    [InlineData("kind", "\"flat\"", "kind")]
+    [InlineData("metric", "\"l2\"", "metric")]
+    [InlineData("M", "1", "M")]
+    [InlineData("ef_search", "null", "ef_search")]
+    public void Load_BadManifestField_ThrowsNamingManifest(string field, string json, string problem)
     {
         var dir = SavedIndex();
         var path = Path.Combine(dir, "manifest.json");
         var manifest = JsonNode.Parse(File.ReadAllText(path))!;
-        manifest["count"] = 5;
+        manifest[field] = JsonNode.Parse(json);
         File.WriteAllText(path, manifest.ToJsonString());
 
-        var e = Assert.Throws<HnswIndexFormatException>(() => HnswIndex.Load(dir));
+        var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(dir));
 
-        Assert.EndsWith("graph.usearch", e.FileName);
-        Assert.Contains("manifest.json says 5", e.Message);
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains(problem, e.Message);
     }
 
     [Fact]
-    public void Load_MissingFiles_Throw()
+    public void Load_ManifestNotJson_ThrowsNamingManifest()
     {
         var dir = SavedIndex();
-        File.Delete(Path.Combine(dir, "graph.usearch"));
+        var path = Path.Combine(dir, "manifest.json");
+        File.WriteAllText(path, "not json at all");
 
-        Assert.Contains("missing", Assert.Throws<HnswIndexFormatException>(() => HnswIndex.Load(dir)).Message);
-        File.Delete(Path.Combine(dir, "manifest.json"));
-        Assert.Contains("manifest.json", Assert.Throws<HnswIndexFormatException>(() => HnswIndex.Load(dir)).Message);
-        Assert.Throws<DirectoryNotFoundException>(() => HnswIndex.Load(Path.Combine(_root, "nowhere")));
+        var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(dir));
+
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("not valid JSON", e.Message);
+    }
+
+    [Theory]
+    [InlineData("count", 5, "manifest.json says 5")]
+    [InlineData("dimensions", 8, "manifest.json says 8")]
+    public void Load_ManifestDisagreesWithGraph_ThrowsNamingGraphFile(string field, int value, string problem)
+    {
+        var dir = SavedIndex();
+        var path = Path.Combine(dir, "manifest.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(path))!;
+        manifest[field] = value;
+        File.WriteAllText(path, manifest.ToJsonString());
+
+        var e = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(dir));
+
+        Assert.Equal(Path.Combine(dir, "graph.usearch"), e.FilePath);
+        Assert.Contains(problem, e.Message);
+    }
+
+    [Fact]
+    public void Load_MissingFiles_ThrowNamingThem()
+    {
+        var dir = SavedIndex();
+        var graph = Path.Combine(dir, "graph.usearch");
+        var manifest = Path.Combine(dir, "manifest.json");
+        var nowhere = Path.Combine(_root, "nowhere");
+
+        File.Delete(graph);
+        var missingGraph = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(dir));
+        File.Delete(manifest);
+        var missingManifest = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(dir));
+        var missingDirectory = Assert.Throws<IndexFormatException>(() => HnswIndex.Load(nowhere));
+
+        Assert.Equal(graph, missingGraph.FilePath);
+        Assert.Contains("missing", missingGraph.Message);
+        Assert.Equal(manifest, missingManifest.FilePath);
+        Assert.Equal(nowhere, missingDirectory.FilePath);
     }
 
     private string SavedIndex()
