@@ -57,13 +57,7 @@ public sealed partial class FlatIndex
         options.Validate();
         indexOptions ??= new FlatIndexOptions();
         indexOptions.Validate();
-        directory = Path.GetFullPath(directory);
-        IndexFiles.Recover(directory);
-        if (!Directory.Exists(directory))
-        {
-            throw new IndexFormatException(directory, "The index directory does not exist.");
-        }
-        var manifest = IndexManifest.Read(directory, Kind);
+        (directory, var manifest) = IndexFiles.OpenForLoad(directory, Kind);
         var manifestPath = Path.Combine(directory, IndexManifest.FileName);
         var metric = manifest.ParseMetric(directory);
         var storage = manifest.Dtype switch

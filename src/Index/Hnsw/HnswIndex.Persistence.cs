@@ -62,14 +62,8 @@ public sealed partial class HnswIndex
         options ??= new LoadOptions();
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        directory = Path.GetFullPath(directory);
-        IndexFiles.Recover(directory);
-        if (!Directory.Exists(directory))
-        {
-            throw new IndexFormatException(directory, "The index directory does not exist.");
-        }
+        (directory, var manifest) = IndexFiles.OpenForLoad(directory, Kind);
 
-        var manifest = IndexManifest.Read(directory, Kind);
         var manifestPath = Path.Combine(directory, IndexManifest.FileName);
         var metric = manifest.ParseMetric(directory);
         if (manifest.Dtype != "float32")

@@ -91,6 +91,21 @@ internal static class IndexFiles
         }
     }
 
+    /// <summary>
+    /// The start of every load: finishes or undoes an interrupted save, checks the directory exists and reads its
+    /// manifest of kind <paramref name="kind"/>. Returns the full directory path and the manifest.
+    /// </summary>
+    public static (string Directory, IndexManifest Manifest) OpenForLoad(string directory, string kind)
+    {
+        directory = Path.GetFullPath(directory);
+        Recover(directory);
+        if (!Directory.Exists(directory))
+        {
+            throw new IndexFormatException(directory, "The index directory does not exist.");
+        }
+        return (directory, IndexManifest.Read(directory, kind));
+    }
+
     /// <summary>Checks every manifest file's size (and, if asked, SHA-256); throws <see cref="IndexFormatException"/> naming the file.</summary>
     public static void VerifyFiles(string directory, IndexManifest manifest, bool checksums)
     {
