@@ -2,6 +2,7 @@ using System.Text.Json;
 using MultiModal.Cli.Commands;
 using MultiModal.Encoders.Checkpoints;
 using MultiModal.Encoders.Imaging;
+using MultiModal.Index.Persistence;
 
 namespace MultiModal.Cli;
 
@@ -24,10 +25,15 @@ internal static class CliApp
           mm info       --model DIR [--tokenizer PATH] [--json]
           mm classify   --model DIR --classes cifar10|cifar100|imagenet1k|FILE [--templates NAME|FILE] --image PATH... [-k 5]
                         [--tokenizer PATH] [--device cpu|cuda] [--batch-size N]
+          mm index import --vectors X.npy --out INDEX --kind flat|hnsw [--metric ip|cosine|l2] [--keys K.npy]
+                        [--threads T] [--m M] [--ef-construction N]
+          mm index search --index INDEX --queries Q.npy -k K --out IDS.npy [--threads T] [--ef N]
 
         --model DIR   an OpenCLIP hub folder (open_clip_config.json + open_clip_model.safetensors), a Hugging Face
                       CLIPModel folder (config.json + model.safetensors) or a folder saved by this library.
         --tokenizer   bpe_simple_vocab_16e6.txt.gz, or a folder with vocab.json + merges.txt, when the model folder has none.
+        --vectors     a NumPy float32 [N, D] file; --keys an int64 [N] file (default: row numbers). --threads defaults to 1.
+        index search  writes the int64 [Q, K] keys (-1 padded) to --out; "seconds" and "qps" time the search alone.
         Results are JSON on standard output; errors go to standard error with a non-zero exit code.
         """;
 
@@ -48,6 +54,7 @@ internal static class CliApp
                 "preprocess" => PreprocessCommand.Run(rest, stdout),
                 "info" => InfoCommand.Run(rest, stdout),
                 "classify" => ClassifyCommand.Run(rest, stdout, cancellationToken),
+                "index" => RunIndex(rest, stdout, cancellationToken),
                 _ => throw new UsageException($"Unknown command '{args[0]}'. Run 'mm --help'."),
             };
         }
@@ -63,12 +70,24 @@ internal static class CliApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or NotSupportedException
                                       or CheckpointFormatException or CheckpointMismatchException or ImageDecodeException
-                                      or ImageBatchException or InvalidDataException or ArgumentException or KeyNotFoundException)
+                                      or ImageBatchException or InvalidDataException or ArgumentException or KeyNotFoundException
+                                      or IndexFormatException)
         {
             stderr.WriteLine($"mm: {e.Message}");
             return Failed;
         }
     }
+
+    /// <summary><c>mm index import|search</c>.</summary>
+    private static int RunIndex(List<string> args, TextWriter stdout, CancellationToken cancellationToken) =>
+        args.FirstOrDefault() switch
+        {
+            "import" => IndexImportCommand.Run(args.Skip(1).ToList(), stdout),
+            "search" => IndexSearchCommand.Run(args.Skip(1).ToList(), stdout, cancellationToken),
+            var sub => throw new UsageException(sub is null
+                ? "mm index needs a subcommand: import or search."
+                : $"Unknown index subcommand '{sub}' (import or search)."),
+        };
 
     /// <summary>Writes compact JSON with a trailing newline.</summary>
     public static void WriteJson(TextWriter stdout, Action<Utf8JsonWriter> write)
