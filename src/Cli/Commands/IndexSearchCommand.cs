@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
 using MultiModal.Encoders.IO;
 using MultiModal.Index;
 using MultiModal.Index.Flat;
-using MultiModal.Index.Hnsw;
 using MultiModal.Index.Persistence;
 using TorchSharp;
 
@@ -33,7 +31,7 @@ internal static class IndexSearchCommand
             throw new UsageException($"Unexpected argument '{args.Positionals[0]}'.");
         }
 
-        var kind = ReadKind(indexPath);
+        var kind = SavedIndex.ReadKind(indexPath);
         if (efGiven && kind != "hnsw")
         {
             throw new UsageException($"--ef applies to hnsw indexes only; '{indexPath}' is a {kind} index.");
@@ -73,36 +71,11 @@ internal static class IndexSearchCommand
 
     private static IVectorIndex Load(string directory, string kind, int threads)
     {
-        if (kind == "hnsw")
-        {
-            return HnswIndex.Load(directory, threads: threads);
-        }
-        if (threads > 1)
+        if (kind == FlatIndex.Kind && threads > 1)
         {
             // FlatIndexOptions.Threads: each worker's matrix products must stay single-threaded, or the pools multiply.
             torch.set_num_threads(1);
         }
-        return FlatIndex.Load(directory, indexOptions: new FlatIndexOptions { Threads = threads });
-    }
-
-    /// <summary>The "kind" field of the saved index's manifest; <see cref="IndexFormatException"/> names the manifest on any problem.</summary>
-    private static string ReadKind(string directory)
-    {
-        var path = Path.Combine(directory, "manifest.json");
-        if (!File.Exists(path))
-        {
-            throw new IndexFormatException(path, "The manifest is missing: not a saved index directory.");
-        }
-        try
-        {
-            using var json = JsonDocument.Parse(File.ReadAllText(path));
-            var kind = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("kind", out var value)
-                && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            return kind is "flat" or "hnsw" ? kind : throw new IndexFormatException(path, $"Unknown index kind '{kind}'.");
-        }
-        catch (JsonException e)
-        {
-            throw new IndexFormatException(path, $"The manifest is not valid JSON: {e.Message}", e);
-        }
+        return SavedIndex.Load(directory, threads: threads);
     }
 }

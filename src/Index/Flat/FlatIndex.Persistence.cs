@@ -5,7 +5,8 @@ namespace MultiModal.Index.Flat;
 
 public sealed partial class FlatIndex
 {
-    private const string Kind = "flat";
+    /// <summary>The manifest kind of a saved flat index.</summary>
+    public const string Kind = "flat";
 
     /// <summary>
     /// Saves the index into <paramref name="directory"/> (one directory per index: <c>manifest.json</c>,

@@ -5,7 +5,8 @@ namespace MultiModal.Index.Hnsw;
 
 public sealed partial class HnswIndex
 {
-    private const string Kind = "hnsw";
+    /// <summary>The manifest kind of a saved HNSW index.</summary>
+    public const string Kind = "hnsw";
 
     // USearch's own file: header, keys, vectors and graph levels (keys live here, so no keys.i64 is written).
     private const string GraphFile = "graph.usearch";

@@ -93,9 +93,9 @@ internal static class IndexFiles
 
     /// <summary>
     /// The start of every load: finishes or undoes an interrupted save, checks the directory exists and reads its
-    /// manifest of kind <paramref name="kind"/>. Returns the full directory path and the manifest.
+    /// manifest of kind <paramref name="kind"/> (any kind when null). Returns the full directory path and the manifest.
     /// </summary>
-    public static (string Directory, IndexManifest Manifest) OpenForLoad(string directory, string kind)
+    public static (string Directory, IndexManifest Manifest) OpenForLoad(string directory, string? kind)
     {
         directory = Path.GetFullPath(directory);
         Recover(directory);

@@ -41,7 +41,7 @@ internal sealed record IndexManifest
             ?? throw new IndexFormatException(Path.Combine(directory, FileName), $"Unknown metric '{Metric}'.");
 
     /// <summary>Reads and checks the format header; <see cref="IndexFormatException"/> names the manifest on any problem.</summary>
-    public static IndexManifest Read(string directory, string expectedKind)
+    public static IndexManifest Read(string directory, string? expectedKind)
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
@@ -65,7 +65,7 @@ internal sealed record IndexManifest
         {
             throw new IndexFormatException(path, $"Format version {manifest.FormatVersion} is not supported (expected {CurrentVersion}).");
         }
-        if (manifest.Kind != expectedKind)
+        if (expectedKind is not null && manifest.Kind != expectedKind)
         {
             throw new IndexFormatException(path, $"Index kind is '{manifest.Kind}', expected '{expectedKind}'.");
         }

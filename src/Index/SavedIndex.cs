@@ -1,0 +1,30 @@
+using MultiModal.Index.Flat;
+using MultiModal.Index.Hnsw;
+using MultiModal.Index.Persistence;
+
+namespace MultiModal.Index;
+
+/// <summary>Opens a saved index directory of any kind (FAISS's <c>read_index</c>): the manifest says which.</summary>
+public static class SavedIndex
+{
+    /// <summary>The kind of the saved index: "flat" or "hnsw". Finishes or undoes an interrupted save first.</summary>
+    /// <exception cref="IndexFormatException">The directory or its manifest is missing or malformed; names the file.</exception>
+    public static string ReadKind(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var (full, manifest) = IndexFiles.OpenForLoad(directory, kind: null);
+        return manifest.Kind is FlatIndex.Kind or HnswIndex.Kind
+            ? manifest.Kind
+            : throw new IndexFormatException(Path.Combine(full, IndexManifest.FileName), $"Unknown index kind '{manifest.Kind}'.");
+    }
+
+    /// <summary>Loads the saved index with <paramref name="threads"/> search workers.</summary>
+    /// <exception cref="IndexFormatException">A file is missing, truncated, corrupted or inconsistent; names it.</exception>
+    public static IVectorIndex Load(string directory, LoadOptions? options = null, int threads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return ReadKind(directory) == HnswIndex.Kind
+            ? HnswIndex.Load(directory, options, threads)
+            : FlatIndex.Load(directory, options, new FlatIndexOptions { Threads = threads });
+    }
+}
