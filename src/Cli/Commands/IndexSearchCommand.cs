@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MultiModal.Encoders.IO;
 using MultiModal.Index;
 using MultiModal.Index.Flat;
+using MultiModal.Index.Hnsw;
 using MultiModal.Index.Persistence;
 using TorchSharp;
 
