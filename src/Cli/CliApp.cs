@@ -28,12 +28,16 @@ internal static class CliApp
           mm index import --vectors X.npy --out INDEX --kind flat|hnsw [--metric ip|cosine|l2] [--keys K.npy]
                         [--threads T] [--m M] [--ef-construction N]
           mm index search --index INDEX --queries Q.npy -k K --out IDS.npy [--threads T] [--ef N]
+          mm index build --model DIR --images FOLDER --out INDEX [--kind flat|hnsw] [--batch-size N] [--device cpu|cuda]
+          mm search     --index INDEX (--text QUERY | --image PATH) [-k 10] [--json] [--model DIR] [--device cpu|cuda]
 
         --model DIR   an OpenCLIP hub folder (open_clip_config.json + open_clip_model.safetensors), a Hugging Face
                       CLIPModel folder (config.json + model.safetensors) or a folder saved by this library.
         --tokenizer   bpe_simple_vocab_16e6.txt.gz, or a folder with vocab.json + merges.txt, when the model folder has none.
         --vectors     a NumPy float32 [N, D] file; --keys an int64 [N] file (default: row numbers). --threads defaults to 1.
         index search  writes the int64 [Q, K] keys (-1 padded) to --out; "seconds" and "qps" time the search alone.
+        index build   embeds the images under FOLDER (recursively); re-run with the same --out to embed only new or
+                      changed files. Progress on standard error. search uses the model recorded by index build.
         Results are JSON on standard output; errors go to standard error with a non-zero exit code.
         """;
 
@@ -54,7 +58,8 @@ internal static class CliApp
                 "preprocess" => PreprocessCommand.Run(rest, stdout),
                 "info" => InfoCommand.Run(rest, stdout),
                 "classify" => ClassifyCommand.Run(rest, stdout, cancellationToken),
-                "index" => RunIndex(rest, stdout, cancellationToken),
+                "index" => RunIndex(rest, stdout, stderr, cancellationToken),
+                "search" => SearchCommand.Run(rest, stdout, cancellationToken),
                 _ => throw new UsageException($"Unknown command '{args[0]}'. Run 'mm --help'."),
             };
         }
@@ -78,15 +83,16 @@ internal static class CliApp
         }
     }
 
-    /// <summary><c>mm index import|search</c>.</summary>
-    private static int RunIndex(List<string> args, TextWriter stdout, CancellationToken cancellationToken) =>
+    /// <summary><c>mm index import|search|build</c>.</summary>
+    private static int RunIndex(List<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
         args.FirstOrDefault() switch
         {
             "import" => IndexImportCommand.Run(args.Skip(1).ToList(), stdout),
             "search" => IndexSearchCommand.Run(args.Skip(1).ToList(), stdout, cancellationToken),
+            "build" => IndexBuildCommand.Run(args.Skip(1).ToList(), stdout, stderr, cancellationToken),
             var sub => throw new UsageException(sub is null
-                ? "mm index needs a subcommand: import or search."
-                : $"Unknown index subcommand '{sub}' (import or search)."),
+                ? "mm index needs a subcommand: import, search or build."
+                : $"Unknown index subcommand '{sub}' (import, search or build)."),
         };
 
     /// <summary>Writes compact JSON with a trailing newline.</summary>

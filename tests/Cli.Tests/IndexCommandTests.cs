@@ -270,7 +270,7 @@ public sealed class IndexCommandTests : CliTestBase, IDisposable
         var result = Run(["index", .. sub]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("import or search", result.Stderr);
+        Assert.Contains("import, search or build", result.Stderr);
     }
 
     private static void AssertSearchJson(CliResult search)

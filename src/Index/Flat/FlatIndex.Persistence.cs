@@ -13,7 +13,11 @@ public sealed partial class FlatIndex
     /// <c>vectors.f32</c> or <c>vectors.f16</c> raw little-endian rows, <c>keys.i64</c>, <c>metadata.jsonl</c>),
     /// atomically: a crash at any point leaves the previous save or the new one. Searches may run meanwhile; writers wait.
     /// </summary>
-    public unsafe void Save(string directory)
+    public void Save(string directory) => Save(directory, extraFiles: null);
+
+    /// <summary>As <see cref="Save(string)"/>; <paramref name="extraFiles"/> writes companion files (such as a search
+    /// catalog) into the staging directory, so the manifest checksums them and they swap in with the index.</summary>
+    internal unsafe void Save(string directory, Action<string>? extraFiles)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _lock.EnterReadLock();
@@ -36,6 +40,7 @@ public sealed partial class FlatIndex
                     IndexFiles.WriteDurably(Path.Combine(temp, vectorsFile), _store.Data, _keys.Count * _store.RowBytes);
                     IndexFiles.WriteDurably(Path.Combine(temp, IndexFiles.KeysFile), MemoryMarshal.AsBytes(_keys.Keys));
                     IndexFiles.WriteMetadata(Path.Combine(temp, IndexFiles.MetadataFile), _metadata);
+                    extraFiles?.Invoke(temp);
                 });
         }
         finally
@@ -45,7 +50,7 @@ public sealed partial class FlatIndex
     }
 
     /// <summary>
-    /// Loads an index saved by <see cref="Save"/>. Sizes are always checked, SHA-256 unless
+    /// Loads an index saved by <see cref="Save(string)"/>. Sizes are always checked, SHA-256 unless
     /// <see cref="LoadOptions.VerifyChecksums"/> is off; vectors are memory-mapped read-only unless
     /// <see cref="LoadOptions.MemoryMap"/> is off (the first mutation copies them into native memory). The stored
     /// element type wins over <paramref name="indexOptions"/>' <see cref="FlatIndexOptions.Storage"/>.

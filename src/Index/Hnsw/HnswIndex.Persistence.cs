@@ -17,7 +17,11 @@ public sealed partial class HnswIndex
     /// <see cref="IndexFiles.SaveAtomically"/>: a crash at any point leaves the previous save or the new one.
     /// Takes the write lock, so searches wait while the graph is written.
     /// </summary>
-    public void Save(string directory)
+    public void Save(string directory) => Save(directory, extraFiles: null);
+
+    /// <summary>As <see cref="Save(string)"/>; <paramref name="extraFiles"/> writes companion files (such as a search
+    /// catalog) into the staging directory, so the manifest checksums them and they swap in with the index.</summary>
+    internal void Save(string directory, Action<string>? extraFiles)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _lock.EnterWriteLock();
@@ -42,13 +46,14 @@ public sealed partial class HnswIndex
                     var graph = Path.Combine(temp, GraphFile);
                     UsearchNative.SaveTo(handle, graph);
                     IndexFiles.FlushToDisk(graph);
+                    extraFiles?.Invoke(temp);
                 });
         }
         finally { _lock.ExitWriteLock(); }
     }
 
     /// <summary>
-    /// Loads an index saved by <see cref="Save"/>. The manifest (format, version, kind, metric, sizes, build settings)
+    /// Loads an index saved by <see cref="Save(string)"/>. The manifest (format, version, kind, metric, sizes, build settings)
     /// and <c>graph.usearch</c>'s size, and its SHA-256 unless <see cref="LoadOptions.VerifyChecksums"/> is off, are
     /// checked before USearch reads the graph. <see cref="LoadOptions.MemoryMap"/> does not apply: the graph is read
     /// into memory so the loaded index can be added to.
