@@ -7,6 +7,12 @@ using MultiModal.Index;
 using MultiModal.Index.Flat;
 using static TorchSharp.torch;
 
+if (args.Length > 0 && args[0] == "mmap")
+{
+    MmapCheck.Run(args[1..]);
+    return;
+}
+
 var options = args.Select((a, i) => (a, i)).Where(t => t.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(t => t.a[2..], t => args[t.i + 1]);
 string data = options["data"];
