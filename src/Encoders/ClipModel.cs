@@ -17,7 +17,7 @@ namespace MultiModal.Encoders;
 /// Encoding methods may be called from several threads; they serialise on the network (one forward at a time),
 /// while image decoding and resizing run in parallel over the machine's cores.
 /// </remarks>
-public sealed class ClipModel : IDisposable
+public sealed class ClipModel : IMultimodalEncoder
 {
     private readonly Lock _forwardLock = new();
     private bool _disposed;
@@ -63,6 +63,16 @@ public sealed class ClipModel : IDisposable
 
     /// <summary>Embedding width.</summary>
     public int EmbedDim => Config.EmbedDim;
+
+    /// <inheritdoc/>
+    public float LogitScale
+    {
+        get
+        {
+            using var scale = Network.LogitScale.detach().exp().to(ScalarType.Float32).cpu();
+            return scale.item<float>();
+        }
+    }
 
     /// <summary>
     /// Loads a model folder as users download it: the OpenCLIP hub layout, the Hugging Face CLIPModel layout, or this

@@ -8,7 +8,7 @@ using MultiModal.Index.Persistence;
 namespace MultiModal.Index.Search;
 
 /// <summary>
-/// Image-text search over a folder of photos: a <see cref="ClipModel"/>, a vector index of the images' embeddings
+/// Image-text search over a folder of photos: a <see cref="IMultimodalEncoder"/>, a vector index of the images' embeddings
 /// and a catalog mapping each key to its file (path, SHA-256, size, last write time).
 /// </summary>
 /// <remarks>
@@ -22,7 +22,7 @@ public sealed class ImageSearchService : IDisposable
     public static readonly IReadOnlySet<string> ImageExtensions =
         new HashSet<string>([".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff"], StringComparer.OrdinalIgnoreCase);
 
-    private readonly ClipModel _model;
+    private readonly IMultimodalEncoder _model;
     private readonly IVectorIndex _index;
     private readonly ImageCatalog _catalog;
     private readonly int _batchSize;
@@ -31,7 +31,7 @@ public sealed class ImageSearchService : IDisposable
     private volatile bool _disposed;
     private int _disposeStarted;
 
-    private ImageSearchService(ClipModel model, IVectorIndex index, ImageCatalog catalog, int batchSize)
+    private ImageSearchService(IMultimodalEncoder model, IVectorIndex index, ImageCatalog catalog, int batchSize)
     {
         _model = model;
         _index = index;
@@ -40,7 +40,7 @@ public sealed class ImageSearchService : IDisposable
     }
 
     /// <summary>Creates an empty service whose index has the model's embedding size.</summary>
-    public static ImageSearchService Create(ClipModel model, ImageSearchOptions? options = null)
+    public static ImageSearchService Create(IMultimodalEncoder model, ImageSearchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new ImageSearchOptions();
@@ -55,7 +55,7 @@ public sealed class ImageSearchService : IDisposable
     /// <summary>Opens a directory written by <see cref="Save"/> (index and catalog, checksums verified).</summary>
     /// <exception cref="IndexFormatException">The index or catalog is missing, corrupted or inconsistent, or its
     /// dimensions differ from the model's.</exception>
-    public static ImageSearchService Open(ClipModel model, string indexDirectory, int batchSize = 32)
+    public static ImageSearchService Open(IMultimodalEncoder model, string indexDirectory, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(indexDirectory);

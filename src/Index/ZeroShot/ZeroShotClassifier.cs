@@ -18,9 +18,9 @@ public sealed class ZeroShotClassifier
     private const int TextBatchSize = 256;
 
     private readonly float[][] _weights;
-    private readonly ClipModel? _model;
+    private readonly IMultimodalEncoder? _model;
 
-    private ZeroShotClassifier(IReadOnlyList<string> classNames, float[][] weights, float logitScale, ClipModel? model)
+    private ZeroShotClassifier(IReadOnlyList<string> classNames, float[][] weights, float logitScale, IMultimodalEncoder? model)
     {
         ClassNames = classNames;
         _weights = weights;
@@ -50,7 +50,7 @@ public sealed class ZeroShotClassifier
     /// <param name="progress">Receives the number of classes whose prompts are encoded so far.</param>
     /// <param name="ct">Stops between text batches.</param>
     /// <exception cref="ArgumentException">No classes, a blank class name, no templates, or a template without a placeholder.</exception>
-    public static ZeroShotClassifier Create(ClipModel model, IReadOnlyList<string> classNames, IReadOnlyList<string> templates, IProgress<int>? progress = null, CancellationToken ct = default)
+    public static ZeroShotClassifier Create(IMultimodalEncoder model, IReadOnlyList<string> classNames, IReadOnlyList<string> templates, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         var names = CheckClassNames(classNames);
@@ -76,11 +76,11 @@ public sealed class ZeroShotClassifier
             }
             progress?.Report(start + count);
         }
-        return new ZeroShotClassifier(names, ZeroShotWeights.Build(perClass), ReadLogitScale(model), model);
+        return new ZeroShotClassifier(names, ZeroShotWeights.Build(perClass), model.LogitScale, model);
     }
 
     /// <summary>
-    /// Makes a classifier from precomputed class weights (e.g. cached from an earlier <see cref="Create(ClipModel, IReadOnlyList{string}, IReadOnlyList{string}, IProgress{int}?, CancellationToken)"/>).
+    /// Makes a classifier from precomputed class weights (e.g. cached from an earlier <see cref="Create(IMultimodalEncoder, IReadOnlyList{string}, IReadOnlyList{string}, IProgress{int}?, CancellationToken)"/>).
     /// Rows are re-normalised. Without <paramref name="model"/> only embeddings can be classified.
     /// </summary>
     /// <param name="classNames">One name per weight row.</param>
@@ -89,7 +89,7 @@ public sealed class ZeroShotClassifier
     /// <param name="model">Optional model for classifying image files; its width must match.</param>
     /// <exception cref="ArgumentException">Counts or widths disagree, or a row is zero.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="logitScale"/> is not positive and finite.</exception>
-    public static ZeroShotClassifier FromWeights(IReadOnlyList<string> classNames, IReadOnlyList<float[]> classWeights, float logitScale, ClipModel? model = null)
+    public static ZeroShotClassifier FromWeights(IReadOnlyList<string> classNames, IReadOnlyList<float[]> classWeights, float logitScale, IMultimodalEncoder? model = null)
     {
         var names = CheckClassNames(classNames);
         ArgumentNullException.ThrowIfNull(classWeights);
@@ -197,11 +197,5 @@ public sealed class ZeroShotClassifier
             }
         }
         return names;
-    }
-
-    private static float ReadLogitScale(ClipModel model)
-    {
-        using var scale = model.Network.LogitScale.detach().exp().to(ScalarType.Float32).cpu();
-        return scale.item<float>();
     }
 }
