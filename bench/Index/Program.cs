@@ -20,13 +20,14 @@ int threads = int.Parse(options.GetValueOrDefault("threads", "1"), CultureInfo.I
 int k = int.Parse(options.GetValueOrDefault("k", "10"), CultureInfo.InvariantCulture);
 int iterations = int.Parse(options.GetValueOrDefault("iterations", "3"), CultureInfo.InvariantCulture);
 var storage = Enum.Parse<FlatStorage>(options.GetValueOrDefault("storage", "Float32"));
+var gemm = Enum.Parse<FlatCpuGemm>(options.GetValueOrDefault("gemm", "Auto"));
 
 // One libtorch thread per worker: FlatIndex runs `threads` workers, each doing single-threaded sgemm tiles.
 set_num_threads(1);
 var (baseData, baseShape) = NpyFile.ReadFloat32(Path.Combine(data, "base.npy"));
 var (queries, queryShape) = NpyFile.ReadFloat32(Path.Combine(data, "queries.npy"));
 int dims = (int)baseShape[1];
-using var index = FlatIndex.Create(dims, Metric.InnerProduct, new FlatIndexOptions { Threads = threads, Storage = storage });
+using var index = FlatIndex.Create(dims, Metric.InnerProduct, new FlatIndexOptions { Threads = threads, Storage = storage, Gemm = gemm });
 index.Add(baseData, Enumerable.Range(0, (int)baseShape[0]).Select(i => (long)i).ToArray());
 baseData = [];
 
@@ -61,4 +62,4 @@ if (File.Exists(faissPath))
     identical = differing == 0 ? "true" : "false";
 }
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{{\"impl\": \"flatindex\", \"threads\": {threads}, \"storage\": \"{storage}\", \"median_s\": {median:F4}, \"qps\": {queryShape[0] / median:F1}, \"ids_identical\": {identical}, \"queries_differing\": {differing}, \"queries_differing_as_sets\": {differingSets}}}"));
+    $"{{\"impl\": \"flatindex\", \"threads\": {threads}, \"storage\": \"{storage}\", \"gemm\": \"{gemm}\", \"median_s\": {median:F4}, \"qps\": {queryShape[0] / median:F1}, \"ids_identical\": {identical}, \"queries_differing\": {differing}, \"queries_differing_as_sets\": {differingSets}}}"));

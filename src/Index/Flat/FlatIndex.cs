@@ -10,8 +10,8 @@ namespace MultiModal.Index.Flat;
 /// Vectors live in native memory (or a read-only memory map after <see cref="Load"/>), never on the managed heap.
 /// Cosine vectors and queries are L2-normalised on the way in, so stored vectors come back normalised. L2 scores are
 /// squared distances computed as ‖q‖² − 2q·x + ‖x‖² (FAISS's way, clamped at 0), so they carry float rounding of
-/// order 1e-6·‖q‖². Ties go to the lower row on the CPU backend. Searches run concurrently with each other under a
-/// reader lock; <see cref="Add"/>, <see cref="Upsert"/>, <see cref="Remove"/> and <see cref="SetMetadata"/> take
+/// order 1e-6·‖q‖². Exact ties on the CPU backend: the lower rows make the cut and are listed higher row first, as
+/// FAISS lists them. Searches run concurrently with each other under a reader lock; <see cref="Add"/>, <see cref="Upsert"/>, <see cref="Remove"/> and <see cref="SetMetadata"/> take
 /// the writer lock. Removal moves the last row into the hole.
 /// </remarks>
 public sealed partial class FlatIndex : IVectorIndex
@@ -36,10 +36,15 @@ public sealed partial class FlatIndex : IVectorIndex
         {
             _torch = new FlatTorchSearch(options.Device ?? torch.CPU, options.DeviceQueryBatch);
         }
+        else
+        {
+            _ = FlatCpuSearch.UsesOpenBlas(options.Gemm); // an explicit OpenBLAS request fails here, not mid-search
+        }
     }
 
     /// <summary>Creates an empty index.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Dimensions not positive, unknown metric, or an invalid option.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="FlatIndexOptions.Gemm"/> asks for OpenBLAS and the system has none.</exception>
     public static FlatIndex Create(int dimensions, Metric metric, FlatIndexOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions);
@@ -175,7 +180,7 @@ public sealed partial class FlatIndex : IVectorIndex
             }
             else
             {
-                FlatCpuSearch.Search(_store, prepared, nq, k, _norms, _options.EffectiveThreads, cancellationToken, rows, scores);
+                FlatCpuSearch.Search(_store, prepared, nq, k, _norms, _options.EffectiveThreads, _options.Gemm, cancellationToken, rows, scores);
             }
             for (int i = 0; i < rows.Length; i++)
             {

@@ -18,6 +18,9 @@ public sealed record FlatIndexOptions
     /// </summary>
     public int Threads { get; init; }
 
+    /// <summary>Matrix-product library of the <see cref="FlatBackend.Cpu"/> backend. Default <see cref="FlatCpuGemm.Auto"/>.</summary>
+    public FlatCpuGemm Gemm { get; init; } = FlatCpuGemm.Auto;
+
     /// <summary>Device of the <see cref="FlatBackend.TorchSharp"/> backend; null means the CPU.</summary>
     public torch.Device? Device { get; init; }
 
@@ -37,6 +40,10 @@ public sealed record FlatIndexOptions
         if (!Enum.IsDefined(Backend))
         {
             throw new ArgumentOutOfRangeException(nameof(Backend), Backend, "Unknown backend.");
+        }
+        if (!Enum.IsDefined(Gemm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Gemm), Gemm, "Unknown matrix-product library.");
         }
         if (Threads < 0)
         {

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace MultiModal.Index.Flat;
 
 /// <summary>
@@ -30,52 +27,18 @@ internal readonly ref struct TopKHeap(Span<float> scores, Span<int> rows)
         return ra < rb ? 1 : -1;
     }
 
-    public void PushAll(ReadOnlySpan<float> tile, int firstRow)
+    /// <summary>
+    /// Keeps (score, row) if it beats the worst kept pair: a higher score, or any score while a slot is empty. Rows
+    /// must arrive in increasing order (an equal score loses to the earlier row). True when kept.
+    /// </summary>
+    public bool TryPush(float score, int row)
     {
-        float worst = _scores[0];
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated && _rows[0] >= 0)
+        if (score > _scores[0] || (score == _scores[0] && _rows[0] < 0))
         {
-            // Most scores lose to the current worst: test 8 at a time and only walk groups holding a winner.
-            ref float start = ref MemoryMarshal.GetReference(tile);
-            for (; j <= tile.Length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)j);
-                if (Vector256.GreaterThanAny(v, Vector256.Create(worst)))
-                {
-                    for (int i = j; i < j + Vector256<float>.Count; i++)
-                    {
-                        if (tile[i] > worst)
-                        {
-                            Replace(tile[i], firstRow + i);
-                            worst = _scores[0];
-                        }
-                    }
-                }
-            }
+            Replace(score, row);
+            return true;
         }
-        for (; j < tile.Length; j++)
-        {
-            if (tile[j] > worst || (tile[j] == worst && _rows[0] < 0))
-            {
-                Replace(tile[j], firstRow + j);
-                worst = _scores[0];
-            }
-        }
-    }
-
-    public void PushAllL2(ReadOnlySpan<float> twiceDots, ReadOnlySpan<float> norms, int firstRow)
-    {
-        float worst = _scores[0];
-        for (int j = 0; j < twiceDots.Length; j++)
-        {
-            float s = twiceDots[j] - norms[j];
-            if (s > worst || (s == worst && _rows[0] < 0))
-            {
-                Replace(s, firstRow + j);
-                worst = _scores[0];
-            }
-        }
+        return false;
     }
 
     /// <summary>Replaces the root with (score, row) and sifts it down.</summary>

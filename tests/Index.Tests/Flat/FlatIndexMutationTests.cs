@@ -109,7 +109,7 @@ public sealed class FlatIndexMutationTests
         Assert.Equal(3, index.Count);
         Assert.False(index.Contains(11));
         var result = index.Search([3, 0, 1, 0], 2);
-        Assert.Equal([13L, 12, 10, 12], result.Keys); // 10 (row 0) and 12 (row 2) tie at 1: lower row first
+        Assert.Equal([13L, 12, 12, 10], result.Keys); // 10 (row 0) and 12 (row 2) tie at 1: listed higher row first, as FAISS does
         Assert.Equal([0f, 1f, 1f, 1f], result.Scores);
     }
 

@@ -4,29 +4,33 @@ namespace MultiModal.Index.Tests.Flat;
 
 public sealed class FlatIndexSearchTests
 {
-    public static TheoryData<Metric, FlatStorage, FlatBackend, int> Configurations()
+    public static TheoryData<Metric, FlatStorage, FlatBackend, FlatCpuGemm, int> Configurations()
     {
-        var data = new TheoryData<Metric, FlatStorage, FlatBackend, int>();
+        // OpenBLAS cases need libopenblas0-pthread, which .ci/run installs.
+        var data = new TheoryData<Metric, FlatStorage, FlatBackend, FlatCpuGemm, int>();
         foreach (var metric in new[] { Metric.InnerProduct, Metric.Cosine, Metric.L2 })
         {
-            data.Add(metric, FlatStorage.Float32, FlatBackend.Cpu, 1);
-            data.Add(metric, FlatStorage.Float32, FlatBackend.Cpu, 2);
-            data.Add(metric, FlatStorage.Float16, FlatBackend.Cpu, 2);
-            data.Add(metric, FlatStorage.Float32, FlatBackend.TorchSharp, 1);
+            data.Add(metric, FlatStorage.Float32, FlatBackend.Cpu, FlatCpuGemm.LibTorch, 1);
+            data.Add(metric, FlatStorage.Float32, FlatBackend.Cpu, FlatCpuGemm.LibTorch, 2);
+            data.Add(metric, FlatStorage.Float32, FlatBackend.Cpu, FlatCpuGemm.OpenBlas, 1);
+            data.Add(metric, FlatStorage.Float32, FlatBackend.Cpu, FlatCpuGemm.OpenBlas, 2);
+            data.Add(metric, FlatStorage.Float16, FlatBackend.Cpu, FlatCpuGemm.LibTorch, 2);
+            data.Add(metric, FlatStorage.Float16, FlatBackend.Cpu, FlatCpuGemm.OpenBlas, 1);
+            data.Add(metric, FlatStorage.Float32, FlatBackend.TorchSharp, FlatCpuGemm.Auto, 1);
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Configurations))]
-    public void Search_RandomData_MatchesBruteForce(Metric metric, FlatStorage storage, FlatBackend backend, int threads)
+    public void Search_RandomData_MatchesBruteForce(Metric metric, FlatStorage storage, FlatBackend backend, FlatCpuGemm gemm, int threads)
     {
         // 2500 rows spans three 1024-row tiles; 7 queries with 2 threads takes the split-rows-and-merge path.
         const int dims = 24, rows = 2500, k = 10;
         var vectors = BruteForce.Random(rows, dims, seed: 1);
         var keys = Enumerable.Range(0, rows).Select(i => 1000L + 3 * i).ToArray();
         var queries = BruteForce.Random(7, dims, seed: 2);
-        using var index = FlatIndex.Create(dims, metric, new FlatIndexOptions { Storage = storage, Backend = backend, Threads = threads });
+        using var index = FlatIndex.Create(dims, metric, new FlatIndexOptions { Storage = storage, Backend = backend, Gemm = gemm, Threads = threads });
         index.Add(vectors, keys);
 
         var result = index.Search(queries, k);
@@ -66,16 +70,20 @@ public sealed class FlatIndexSearchTests
     }
 
     [Fact]
-    public void Search_TiedScores_LowerRowWins()
+    public void Search_TiedScores_LowerRowsKeptAndListedAsFaissDoes()
     {
         using var index = FlatIndex.Create(2, Metric.InnerProduct, new FlatIndexOptions { Threads = 2 });
-        // Rows 0..2999 all score 1 against [1, 0]; the lowest rows must win, whichever worker saw them.
+        // Rows 0..2999 all score 1 against [1, 0]; the lowest rows must make the cut, whichever worker saw them, and
+        // are listed highest row first, as FAISS's IndexFlatIP lists exact ties (keys are 10000 - row).
         var vectors = Enumerable.Repeat(new float[] { 1, 0 }, 3000).SelectMany(v => v).ToArray();
         index.Add(vectors, Enumerable.Range(0, 3000).Select(i => 10_000L - i).ToArray());
 
         var result = index.Search([1, 0], k: 3);
+        // 9 identical queries: the first 8 take the vectorised threshold test, the ninth the scalar tail.
+        var many = index.Search(Enumerable.Repeat(new float[] { 1, 0 }, 9).SelectMany(v => v).ToArray(), k: 3);
 
-        Assert.Equal([10_000L, 9_999, 9_998], result.Keys);
+        Assert.Equal([9_998L, 9_999, 10_000], result.Keys);
+        Assert.Equal(Enumerable.Repeat(new[] { 9_998L, 9_999, 10_000 }, 9).SelectMany(v => v), many.Keys);
     }
 
     [Fact]
