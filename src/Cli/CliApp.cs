@@ -28,7 +28,7 @@ internal static class CliApp
           mm index import --vectors X.npy --out INDEX --kind flat|hnsw [--metric ip|cosine|l2] [--keys K.npy]
                         [--threads T] [--m M] [--ef-construction N]
           mm index search --index INDEX --queries Q.npy -k K --out IDS.npy [--threads T] [--ef N]
-          mm index build --model DIR --images FOLDER --out INDEX [--kind flat|hnsw] [--batch-size N] [--device cpu|cuda]
+          mm index build --model DIR --images FOLDER --out INDEX [--kind flat|hnsw] [--batch-size N] [--rehash] [--device cpu|cuda]
           mm search     --index INDEX (--text QUERY | --image PATH) [-k 10] [--json] [--model DIR] [--device cpu|cuda]
 
         --model DIR   an OpenCLIP hub folder (open_clip_config.json + open_clip_model.safetensors), a Hugging Face
@@ -37,7 +37,8 @@ internal static class CliApp
         --vectors     a NumPy float32 [N, D] file; --keys an int64 [N] file (default: row numbers). --threads defaults to 1.
         index search  writes the int64 [Q, K] keys (-1 padded) to --out; "seconds" and "qps" time the search alone.
         index build   embeds the images under FOLDER (recursively); re-run with the same --out to embed only new or
-                      changed files. Progress on standard error. search uses the model recorded by index build.
+                      changed files (same size and time = unchanged; --rehash hashes every file). Ctrl-C saves what is
+                      done so far. Progress on standard error. search uses the model recorded by index build.
         Results are JSON on standard output; errors go to standard error with a non-zero exit code.
         """;
 
@@ -87,7 +88,7 @@ internal static class CliApp
     private static int RunIndex(List<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
         args.FirstOrDefault() switch
         {
-            "import" => IndexImportCommand.Run(args.Skip(1).ToList(), stdout),
+            "import" => IndexImportCommand.Run(args.Skip(1).ToList(), stdout, cancellationToken),
             "search" => IndexSearchCommand.Run(args.Skip(1).ToList(), stdout, cancellationToken),
             "build" => IndexBuildCommand.Run(args.Skip(1).ToList(), stdout, stderr, cancellationToken),
             var sub => throw new UsageException(sub is null

@@ -2,6 +2,7 @@ using MultiModal.Encoders.Checkpoints;
 using MultiModal.Encoders.Config;
 using MultiModal.Encoders.Imaging;
 using MultiModal.Encoders.Models;
+using MultiModal.Encoders.Threading;
 using MultiModal.Encoders.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,12 +15,13 @@ namespace MultiModal.Encoders;
 /// default, as <c>float</c> arrays for host apps or as tensors for library code.
 /// </summary>
 /// <remarks>
-/// Encoding methods may be called from several threads; they serialise on the network (one forward at a time),
+/// Encoding methods may be called from several threads; they serialise on the network (one forward at a time, first
+/// come first served, so a tight loop of searches cannot starve a bulk job),
 /// while image decoding and resizing run in parallel over the machine's cores.
 /// </remarks>
 public sealed class ClipModel : IMultimodalEncoder
 {
-    private readonly Lock _forwardLock = new();
+    private readonly FairLock _forwardLock = new();
     private bool _disposed;
 
     private ClipModel(ClipNetwork network, ClipTokenizer tokenizer, ImagePreprocessOptions preprocess, Device device, ScalarType dtype, string name, CheckpointLayout? layout)
@@ -244,7 +246,7 @@ public sealed class ClipModel : IMultimodalEncoder
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var inference = inference_mode();
-        lock (_forwardLock)
+        using (_forwardLock.Enter())
         {
             using var scope = NewDisposeScope();
             return forward().MoveToOuterDisposeScope();

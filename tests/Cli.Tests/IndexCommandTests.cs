@@ -56,6 +56,25 @@ public sealed class IndexCommandTests : CliTestBase, IDisposable
     }
 
     [Fact]
+    public void Import_StreamedInSmallChunks_SameIndexAsOneChunk()
+    {
+        // 7 rows per chunk: 300 rows take 43 reads, the last one partial, as a 2 GB file takes 64 MB reads.
+        var stdout = new StringWriter();
+        var chunked = Path.Combine(_dir, "chunked");
+
+        int code = MultiModal.Cli.Commands.IndexImportCommand.Run(
+            ["--vectors", VectorsPath, "--out", chunked, "--kind", "flat"], stdout, CancellationToken.None, chunkFloats: 7 * Dims);
+        Run("index", "import", "--vectors", VectorsPath, "--out", IndexPath, "--kind", "flat");
+
+        Assert.Equal(0, code);
+        using var a = MultiModal.Index.Flat.FlatIndex.Load(chunked);
+        using var b = MultiModal.Index.Flat.FlatIndex.Load(IndexPath);
+        Assert.Equal(Rows, a.Count);
+        Assert.Equal(b.Search(_queries, K).Keys, a.Search(_queries, K).Keys);
+        Assert.Equal(b.Search(_queries, K).Scores, a.Search(_queries, K).Scores);
+    }
+
+    [Fact]
     public void ImportSearch_Hnsw_RecallAtLeastNinetyPercent()
     {
         var import = Run("index", "import", "--vectors", VectorsPath, "--out", IndexPath, "--kind", "hnsw",

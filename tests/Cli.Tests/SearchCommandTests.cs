@@ -117,7 +117,7 @@ public sealed class SearchCommandTests : CliTestBase, IDisposable
     }
 
     [Fact]
-    public void Build_Cancelled_Returns130_AndSavesNothing()
+    public void Build_CancelledBeforeAnyImage_Returns130_AndSavesNothing()
     {
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();

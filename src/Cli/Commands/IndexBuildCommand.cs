@@ -6,20 +6,22 @@ namespace MultiModal.Cli.Commands;
 /// <summary>
 /// <c>mm index build</c>: embeds the images under a folder into a saved <see cref="ImageSearchService"/> index
 /// (flat or HNSW, cosine). A re-run with the same <c>--out</c> reopens it and embeds only new or changed files,
-/// dropping deleted ones. Progress goes to standard error; prints
+/// dropping deleted ones: a file with its catalogued size and modification time is taken as unchanged unless
+/// <c>--rehash</c> asks to hash every file. Progress goes to standard error; prints
 /// {added, updated, removed, unchanged, skipped: [{path, reason}], count} as JSON.
 /// </summary>
-/// <remarks>Cancelling (Ctrl-C) leaves the previous save untouched.</remarks>
+/// <remarks>Cancelling (Ctrl-C) saves the batches embedded so far (atomically, like every save), so a re-run continues.</remarks>
 internal static class IndexBuildCommand
 {
     public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var args = Arguments.Parse(argv, new HashSet<string>());
+        var args = Arguments.Parse(argv, new HashSet<string> { "rehash" });
         var model = ModelOptions.Read(args);
         var images = args.Required("images");
         var outPath = args.Required("out");
         var kindName = args.Optional("kind");
         int batchSize = args.Int("batch-size", 32);
+        bool rehash = args.Flag("rehash");
         args.RejectUnused();
         if (args.Positionals.Count > 0)
         {
@@ -51,7 +53,22 @@ internal static class IndexBuildCommand
             ? ImageSearchService.Open(clip, outPath, batchSize)
             : ImageSearchService.Create(clip, new ImageSearchOptions { Kind = kind ?? ImageIndexKind.Flat, ModelDirectory = model.Directory, BatchSize = batchSize });
         var bar = new ProgressBar(stderr);
-        var result = service.IndexFolder(images, bar, cancellationToken);
+        IndexingResult result;
+        try
+        {
+            result = service.IndexFolder(images, rehash ? ChangeDetection.ContentHash : ChangeDetection.SizeAndTime, bar, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Every finished batch is already in the service: keep it, so a re-run continues where this one stopped.
+            bar.Finish();
+            if (existing || service.Count > 0)
+            {
+                service.Save(outPath);
+                stderr.WriteLine($"mm: saved the {service.Count} images indexed so far to '{outPath}'; run again to continue");
+            }
+            throw;
+        }
         bar.Finish();
         service.Save(outPath);
 

@@ -7,12 +7,14 @@ using MultiModal.Index.Hnsw;
 namespace MultiModal.Cli.Commands;
 
 /// <summary>
-/// <c>mm index import</c>: builds a flat or HNSW index from a NumPy float32 [N, D] file (keys from an int64 [N]
-/// file, or row numbers) and saves it; prints {index, kind, metric, count, dimensions, seconds} as JSON.
+/// <c>mm index import</c>: builds a flat or HNSW index from a NumPy float32 [N, D] file, streamed in 64 MB
+/// chunks so files over 2 GB import (keys from an int64 [N] file, or row numbers), and saves it; prints {index, kind, metric, count, dimensions, seconds} as JSON.
 /// </summary>
 internal static class IndexImportCommand
 {
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout)
+    private const int ChunkFloats = 16 << 20; // 64 MB of vectors per Add
+
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, CancellationToken cancellationToken, int chunkFloats = ChunkFloats)
     {
         var args = Arguments.Parse(argv, new HashSet<string>());
         var vectorsPath = args.Required("vectors");
@@ -36,12 +38,14 @@ internal static class IndexImportCommand
             throw new UsageException("--m and --ef-construction apply to --kind hnsw only.");
         }
 
-        var (vectors, shape) = NpyFile.ReadFloat32(vectorsPath);
-        if (shape.Length != 2 || shape[1] <= 0)
+        // Streamed in chunks: a 1M x 512 float32 file is 2 GB, more than one managed array holds.
+        using var vectors = NpyReader.Open(vectorsPath);
+        var shape = vectors.Shape;
+        if (vectors.Descr != "<f4" || shape.Count != 2 || shape[1] <= 0 || shape[0] > int.MaxValue || shape[1] > int.MaxValue)
         {
-            throw new UsageException($"--vectors '{vectorsPath}' must be a 2-D float32 array [N, D], got shape [{string.Join(", ", shape)}].");
+            throw new UsageException($"--vectors '{vectorsPath}' must be a 2-D float32 array [N, D], got dtype '{vectors.Descr}' shape [{string.Join(", ", shape)}].");
         }
-        int count = checked((int)shape[0]), dimensions = checked((int)shape[1]);
+        int count = (int)shape[0], dimensions = (int)shape[1];
         long[] keys;
         if (keysPath is null)
         {
@@ -62,17 +66,27 @@ internal static class IndexImportCommand
         }
 
         var watch = Stopwatch.StartNew();
-        if (kind == "flat")
+        using IVectorIndex index = kind == "flat"
+            ? FlatIndex.Create(dimensions, metric, new FlatIndexOptions { Threads = threads, InitialCapacity = count })
+            : HnswIndex.Create(dimensions, metric, new HnswOptions { M = m, EfConstruction = efConstruction, Threads = threads, InitialCapacity = count });
+        int chunkRows = Math.Max(1, chunkFloats / dimensions);
+        var buffer = new float[(long)Math.Min(chunkRows, Math.Max(count, 1)) * dimensions];
+        for (int start = 0; start < count; start += chunkRows)
         {
-            using var index = FlatIndex.Create(dimensions, metric, new FlatIndexOptions { Threads = threads, InitialCapacity = count });
-            index.Add(vectors, keys);
-            index.Save(outPath);
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = Math.Min(chunkRows, count - start);
+            var chunk = buffer.AsSpan(0, rows * dimensions);
+            vectors.ReadFloat32(chunk);
+            index.Add(chunk, keys.AsSpan(start, rows));
         }
-        else
+        switch (index)
         {
-            using var index = HnswIndex.Create(dimensions, metric, new HnswOptions { M = m, EfConstruction = efConstruction, Threads = threads, InitialCapacity = count });
-            index.Add(vectors, keys);
-            index.Save(outPath);
+            case FlatIndex flat:
+                flat.Save(outPath);
+                break;
+            case HnswIndex hnsw:
+                hnsw.Save(outPath);
+                break;
         }
         var seconds = watch.Elapsed.TotalSeconds;
 

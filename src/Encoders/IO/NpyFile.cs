@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace MultiModal.Encoders.IO;
 
@@ -10,7 +8,7 @@ namespace MultiModal.Encoders.IO;
 /// <c>numpy.save</c> writes and <c>numpy.load</c> reads. Writes are atomic; reads validate the header against the
 /// file size before allocating.
 /// </summary>
-public static partial class NpyFile
+public static class NpyFile
 {
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
@@ -22,24 +20,43 @@ public static partial class NpyFile
     public static void Write(string path, ReadOnlySpan<long> data, ReadOnlySpan<long> shape) =>
         WriteCore(path, "<i8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(data), data.Length, shape);
 
-    /// <summary>Reads a float32 array; returns the data and its shape.</summary>
-    /// <exception cref="InvalidDataException">The file is not a C-order little-endian float32 .npy file; the message names the file.</exception>
+    /// <summary>Reads a float32 array; returns the data and its shape. For arrays too large for one managed array use <see cref="NpyReader"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a C-order little-endian float32 .npy file, or is too large for one array; the message names the file.</exception>
     public static (float[] Data, long[] Shape) ReadFloat32(string path)
     {
-        var (bytes, offset, shape) = ReadCore(path, "<f4", sizeof(float));
-        var data = new float[(bytes.Length - offset) / sizeof(float)];
-        bytes.AsSpan(offset).CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
-        return (data, shape);
+        using var reader = Open(path, "<f4");
+        var data = new float[reader.Count];
+        reader.ReadFloat32(data);
+        return (data, reader.Shape.ToArray());
     }
 
     /// <summary>Reads an int64 array; returns the data and its shape.</summary>
-    /// <exception cref="InvalidDataException">The file is not a C-order little-endian int64 .npy file; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a C-order little-endian int64 .npy file, or is too large for one array; the message names the file.</exception>
     public static (long[] Data, long[] Shape) ReadInt64(string path)
     {
-        var (bytes, offset, shape) = ReadCore(path, "<i8", sizeof(long));
-        var data = new long[(bytes.Length - offset) / sizeof(long)];
-        bytes.AsSpan(offset).CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
-        return (data, shape);
+        using var reader = Open(path, "<i8");
+        var data = new long[reader.Count];
+        reader.ReadInt64(data);
+        return (data, reader.Shape.ToArray());
+    }
+
+    private static NpyReader Open(string path, string descr)
+    {
+        var reader = NpyReader.Open(path);
+        try
+        {
+            reader.RequireDescr(descr);
+            if (reader.Count > Array.MaxLength)
+            {
+                throw new InvalidDataException($"{path}: {reader.Count} values do not fit one array; stream it with NpyReader.");
+            }
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
     }
 
     private static void WriteCore(string path, string descr, ReadOnlySpan<byte> payload, long count, ReadOnlySpan<long> shape)
@@ -82,74 +99,4 @@ public static partial class NpyFile
             throw;
         }
     }
-
-    private static (byte[] Bytes, int Offset, long[] Shape) ReadCore(string path, string wantDescr, int itemSize)
-    {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
-        {
-            throw new InvalidDataException($"{path}: not a .npy file (bad magic).");
-        }
-        int major = bytes[6];
-        int headerLength, start;
-        if (major == 1)
-        {
-            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
-            start = 10;
-        }
-        else if (major is 2 or 3 && bytes.Length >= 12)
-        {
-            uint len = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-            headerLength = len > int.MaxValue ? int.MaxValue : (int)len;
-            start = 12;
-        }
-        else
-        {
-            throw new InvalidDataException($"{path}: unsupported .npy format version {major}.");
-        }
-        if ((long)start + headerLength > bytes.Length)
-        {
-            throw new InvalidDataException($"{path}: header length {headerLength} runs past the end of the file ({bytes.Length} bytes).");
-        }
-        var header = Encoding.Latin1.GetString(bytes, start, headerLength);
-        var descr = DescrPattern().Match(header);
-        var fortran = FortranPattern().Match(header);
-        var shapeMatch = ShapePattern().Match(header);
-        if (!descr.Success || !fortran.Success || !shapeMatch.Success)
-        {
-            throw new InvalidDataException($"{path}: malformed .npy header '{header.Trim()}'.");
-        }
-        if (descr.Groups[1].Value != wantDescr)
-        {
-            throw new InvalidDataException($"{path}: dtype '{descr.Groups[1].Value}', expected '{wantDescr}'.");
-        }
-        if (fortran.Groups[1].Value != "False")
-        {
-            throw new InvalidDataException($"{path}: Fortran-order arrays are not supported; save with C order.");
-        }
-        var shape = shapeMatch.Groups[1].Value
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : throw new InvalidDataException($"{path}: bad shape entry '{s}'."))
-            .ToArray();
-        long count = 1;
-        foreach (var d in shape)
-        {
-            count = d == 0 ? 0 : (count > long.MaxValue / d ? throw new InvalidDataException($"{path}: shape overflows.") : count * d);
-        }
-        int offset = start + headerLength;
-        if ((bytes.Length - offset) != count * itemSize)
-        {
-            throw new InvalidDataException($"{path}: shape ({string.Join(", ", shape)}) needs {count * itemSize} data bytes, the file has {bytes.Length - offset} (truncated or corrupt).");
-        }
-        return (bytes, offset, shape);
-    }
-
-    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
-    private static partial Regex DescrPattern();
-
-    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
-    private static partial Regex FortranPattern();
-
-    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
-    private static partial Regex ShapePattern();
 }

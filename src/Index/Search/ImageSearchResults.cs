@@ -14,14 +14,14 @@ public sealed record ImageRecord(long Key, string Path, string Sha256, long Size
 /// <summary>A file left out of the index, and why.</summary>
 public sealed record SkippedImage(string Path, string Reason);
 
-/// <summary>Progress of <see cref="ImageSearchService.IndexFolder"/>: images embedded of those to embed.</summary>
+/// <summary>Progress of <see cref="ImageSearchService.IndexFolder(string, IProgress{IndexingProgress}?, CancellationToken)"/>: images embedded of those to embed.</summary>
 /// <param name="Done">Images embedded (or found unreadable) so far.</param>
 /// <param name="Total">New or changed images this run embeds.</param>
 /// <param name="Rate">Images per second so far.</param>
 /// <param name="Eta">Estimated time left; null until a rate is known.</param>
 public sealed record IndexingProgress(int Done, int Total, double Rate, TimeSpan? Eta);
 
-/// <summary>What one <see cref="ImageSearchService.IndexFolder"/> run changed.</summary>
+/// <summary>What one <see cref="ImageSearchService.IndexFolder(string, IProgress{IndexingProgress}?, CancellationToken)"/> run changed.</summary>
 /// <param name="Added">New files embedded.</param>
 /// <param name="Updated">Files whose content changed, embedded again under their old key.</param>
 /// <param name="Removed">Catalogued files under the folder that no longer exist.</param>

@@ -13,12 +13,12 @@ namespace MultiModal.Index.Search;
 /// </summary>
 /// <remarks>
 /// Thread-safe for a host's lifetime: searches run concurrently with each other and with
-/// <see cref="IndexFolder"/> (which embeds outside the lock and applies each batch under a short write lock);
+/// <see cref="IndexFolder(string, IProgress{IndexingProgress}?, CancellationToken)"/> (which embeds outside the lock and applies each batch under a short write lock);
 /// indexing runs one at a time. The service does not own the model: dispose the model after the service.
 /// </remarks>
 public sealed class ImageSearchService : IDisposable
 {
-    /// <summary>File extensions (lower case) that <see cref="IndexFolder"/> treats as images.</summary>
+    /// <summary>File extensions (lower case) that <see cref="IndexFolder(string, IProgress{IndexingProgress}?, CancellationToken)"/> treats as images.</summary>
     public static readonly IReadOnlySet<string> ImageExtensions =
         new HashSet<string>([".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff"], StringComparer.OrdinalIgnoreCase);
 
@@ -111,11 +111,20 @@ public sealed class ImageSearchService : IDisposable
     /// Brings the index up to date with <paramref name="folder"/> (recursively, files with an
     /// <see cref="ImageExtensions"/> extension): embeds new files and files whose SHA-256 changed (an existing path
     /// keeps its key), removes catalogued files under the folder that are gone, and skips unreadable or undecodable
-    /// files with a reason. Each embedded batch is applied as it completes, so a cancelled run keeps its progress.
+    /// files with a reason. Embeddings are applied in chunks of four batches as each completes, so a cancelled run
+    /// keeps all but the chunk in flight.
     /// </summary>
+    /// <remarks>A catalogued file with the same size and last-write time counts as unchanged without being read
+    /// (<see cref="ChangeDetection.SizeAndTime"/>); use the overload taking <see cref="ChangeDetection"/> to hash every file.</remarks>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="OperationCanceledException">Cancelled between batches; the index and catalog stay consistent.</exception>
-    public IndexingResult IndexFolder(string folder, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public IndexingResult IndexFolder(string folder, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        IndexFolder(folder, ChangeDetection.SizeAndTime, progress, cancellationToken);
+
+    /// <summary>As <see cref="IndexFolder(string, IProgress{IndexingProgress}?, CancellationToken)"/>, choosing how unchanged files are recognised.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between batches; the index and catalog stay consistent.</exception>
+    public IndexingResult IndexFolder(string folder, ChangeDetection changeDetection, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var root = Path.GetFullPath(folder);
@@ -138,9 +147,16 @@ public sealed class ImageSearchService : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 FileInfo info;
                 string hash;
+                var old = WithReadLock(() => _catalog.TryGet(file, out var r) ? r : null);
                 try
                 {
                     info = new FileInfo(file);
+                    if (changeDetection == ChangeDetection.SizeAndTime && old is not null
+                        && old.Size == info.Length && old.LastWriteUtc == info.LastWriteTimeUtc)
+                    {
+                        unchanged++;
+                        continue;
+                    }
                     hash = IndexFiles.Sha256Of(file);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -148,7 +164,6 @@ public sealed class ImageSearchService : IDisposable
                     skipped.Add(new SkippedImage(file, $"unreadable: {e.Message}"));
                     continue;
                 }
-                var old = WithReadLock(() => _catalog.TryGet(file, out var r) ? r : null);
                 if (old is not null && old.Sha256 == hash)
                 {
                     unchanged++;
@@ -182,9 +197,9 @@ public sealed class ImageSearchService : IDisposable
         }
     }
 
-    /// <summary>As <see cref="IndexFolder"/>, on the thread pool.</summary>
+    /// <summary>As <see cref="IndexFolder(string, IProgress{IndexingProgress}?, CancellationToken)"/>, on the thread pool.</summary>
     public Task<IndexingResult> IndexFolderAsync(string folder, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => IndexFolder(folder, progress, cancellationToken), cancellationToken);
+        Task.Run(() => IndexFolder(folder, ChangeDetection.SizeAndTime, progress, cancellationToken), cancellationToken);
 
     /// <summary>The <paramref name="k"/> images closest to a text query, best first (fewer when the index holds fewer).</summary>
     public IReadOnlyList<ImageSearchHit> SearchText(string query, int k, CancellationToken cancellationToken = default)

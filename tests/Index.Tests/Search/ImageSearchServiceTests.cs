@@ -134,6 +134,54 @@ public sealed class ImageSearchServiceTests : IClassFixture<ImageSearchServiceTe
         Assert.Equal((0, 0, 0, Photos.Length), (again.Added, again.Updated, again.Removed, again.Unchanged));
     }
 
+    [Fact]
+    public void IndexFolder_SameSizeAndTime_SkipsHashUnlessContentHashAsked()
+    {
+        // Arrange: overwrite a photo with garbage of the same length and restore its modification time.
+        using var service = ImageSearchService.Create(_model);
+        service.IndexFolder(Folder);
+        var path = PhotoPath("camera.png");
+        var time = File.GetLastWriteTimeUtc(path);
+        File.WriteAllBytes(path, new byte[new FileInfo(path).Length]);
+        File.SetLastWriteTimeUtc(path, time);
+
+        // Act
+        var quick = service.IndexFolder(Folder);
+        var hashed = service.IndexFolder(Folder, ChangeDetection.ContentHash);
+
+        // Assert: the quick check trusts size and time; hashing sees the change and the new bytes do not decode.
+        Assert.Equal((0, 0, Photos.Length), (quick.Added, quick.Updated, quick.Unchanged));
+        Assert.Equal((0, 0, Photos.Length - 1), (hashed.Added, hashed.Updated, hashed.Unchanged));
+        Assert.Contains(hashed.Skipped, s => s.Path == path);
+    }
+
+    [Fact]
+    public void IndexFolder_CancelledAfterFirstBatch_KeepsBatchAndSavesIt()
+    {
+        // Arrange: batches of one image, applied in chunks of four batches; cancel once the first chunk is done.
+        using var cancel = new CancellationTokenSource();
+        using var service = ImageSearchService.Create(_model, new ImageSearchOptions { BatchSize = 1 });
+        var progress = new SyncProgress<IndexingProgress>(p =>
+        {
+            if (p.Done >= 4)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        // Act
+        Assert.ThrowsAny<OperationCanceledException>(() => service.IndexFolder(Folder, progress, cancel.Token));
+        var saved = Path.Combine(_dir, "partial");
+        service.Save(saved);
+        using var reopened = ImageSearchService.Open(_model, saved);
+        var rerun = reopened.IndexFolder(Folder);
+
+        // Assert: the finished chunk survives the save; the re-run embeds only the rest.
+        Assert.Equal(4, service.Count);
+        Assert.Equal(service.Count, reopened.Count - rerun.Added);
+        Assert.Equal(Photos.Length, reopened.Count);
+    }
+
     [Theory]
     [InlineData(ImageIndexKind.Flat)]
     [InlineData(ImageIndexKind.Hnsw)]
