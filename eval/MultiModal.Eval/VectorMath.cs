@@ -8,7 +8,8 @@ internal static class VectorMath
     /// <summary>
     /// <c>Σ a[i]·b[i]</c> in float, summed in a fixed order: four lanes of <see cref="Vector128{T}"/> (not
     /// <see cref="System.Numerics.Vector{T}"/>, whose width varies with the CPU), then the lanes left to right, then the
-    /// tail. The same inputs give the same bits on every machine, so ranks and ties are reproducible.
+    /// tail. The summation order does not depend on the CPU's vector width, and equal inputs always give equal scores,
+    /// so ranks and ties are reproducible.
     /// </summary>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

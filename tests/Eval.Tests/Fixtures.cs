@@ -37,15 +37,3 @@ public sealed class Fixtures : IDisposable
         public override Stream Open() => new MemoryStream(bytes, writable: false);
     }
 }
-
-/// <summary>A dataset over a fixed list of samples.</summary>
-internal sealed class ListDataset(string name, IReadOnlyList<ImageTextSample> samples, IReadOnlyList<string>? classNames = null) : IImageTextDataset
-{
-    public string Name => name;
-
-    public int Count => samples.Count;
-
-    public IReadOnlyList<string>? ClassNames => classNames;
-
-    public ImageTextSample this[int index] => samples[index];
-}
