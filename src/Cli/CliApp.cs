@@ -30,6 +30,10 @@ internal static class CliApp
           mm index search --index INDEX --queries Q.npy -k K --out IDS.npy [--threads T] [--ef N]
           mm index build --model DIR --images FOLDER --out INDEX [--kind flat|hnsw] [--batch-size N] [--rehash] [--device cpu|cuda]
           mm search     --index INDEX (--text QUERY | --image PATH) [-k 10] [--json] [--model DIR] [--device cpu|cuda]
+          mm eval zeroshot  --model DIR --dataset SPEC [--templates NAME|FILE] [--subset CLASS,CLASS...]
+                        [--out FILE.json] [--markdown FILE.md] [--batch N] [--json] [--device cpu|cuda] [--tokenizer PATH]
+          mm eval retrieval --model DIR --dataset SPEC [--out FILE.json] [--markdown FILE.md] [--batch N] [--json]
+                        [--device cpu|cuda] [--tokenizer PATH]
 
         --model DIR   an OpenCLIP hub folder (open_clip_config.json + open_clip_model.safetensors), a Hugging Face
                       CLIPModel folder (config.json + model.safetensors) or a folder saved by this library.
@@ -39,6 +43,8 @@ internal static class CliApp
         index build   embeds the images under FOLDER (recursively); re-run with the same --out to embed only new or
                       changed files (same size and time = unchanged; --rehash hashes every file). Ctrl-C saves what is
                       done so far. Progress on standard error. search uses the model recorded by index build.
+        eval          prints a Markdown table of CLIP_benchmark metrics (acc1, acc5, mean_per_class_recall;
+                      image/text_retrieval_recall@1/5/10); --out saves CLIP_benchmark's JSON, --json also prints it.
         Results are JSON on standard output; errors go to standard error with a non-zero exit code.
         """;
 
@@ -61,6 +67,7 @@ internal static class CliApp
                 "classify" => ClassifyCommand.Run(rest, stdout, cancellationToken),
                 "index" => RunIndex(rest, stdout, stderr, cancellationToken),
                 "search" => SearchCommand.Run(rest, stdout, cancellationToken),
+                "eval" => EvalCommand.Run(rest, stdout, stderr, cancellationToken),
                 _ => throw new UsageException($"Unknown command '{args[0]}'. Run 'mm --help'."),
             };
         }
