@@ -27,7 +27,7 @@ internal static class TestConfigs
         Model = new ModelSection { Kind = ModelKind.Dual, ImageTower = "test-bytes", TextTower = "test-trigram", EmbedDim = 8 },
         Mode = mode,
         Optimizer = new OptimizerSection { Lr = 0.05, WeightDecay = 0.1 },
-        Schedule = new ScheduleSection { WarmupSteps = 2, TotalSteps = totalSteps },
+        Schedule = new ScheduleSection { WarmupSteps = Math.Min(2, totalSteps - 1), TotalSteps = totalSteps },
         BatchSize = batchSize,
         AccumulationSteps = accumulation,
         ClipGradNorm = 1.0,
