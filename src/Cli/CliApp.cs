@@ -30,6 +30,7 @@ internal static class CliApp
           mm index search --index INDEX --queries Q.npy -k K --out IDS.npy [--threads T] [--ef N]
           mm index build --model DIR --images FOLDER --out INDEX [--kind flat|hnsw] [--batch-size N] [--device cpu|cuda]
           mm search     --index INDEX (--text QUERY | --image PATH) [-k 10] [--json] [--model DIR] [--device cpu|cuda]
+          mm train      (--config FILE.json | --resume DIR)
 
         --model DIR   an OpenCLIP hub folder (open_clip_config.json + open_clip_model.safetensors), a Hugging Face
                       CLIPModel folder (config.json + model.safetensors) or a folder saved by this library.
@@ -60,6 +61,7 @@ internal static class CliApp
                 "classify" => ClassifyCommand.Run(rest, stdout, cancellationToken),
                 "index" => RunIndex(rest, stdout, stderr, cancellationToken),
                 "search" => SearchCommand.Run(rest, stdout, cancellationToken),
+                "train" => TrainCommand.Run(rest, stdout, stderr, cancellationToken),
                 _ => throw new UsageException($"Unknown command '{args[0]}'. Run 'mm --help'."),
             };
         }
