@@ -34,6 +34,7 @@ internal static class CliApp
                         [--out FILE.json] [--markdown FILE.md] [--batch N] [--json] [--device cpu|cuda] [--tokenizer PATH]
           mm eval retrieval --model DIR --dataset SPEC [--out FILE.json] [--markdown FILE.md] [--batch N] [--json]
                         [--device cpu|cuda] [--tokenizer PATH]
+          mm train      (--config FILE.json | --resume DIR)
 
         --model DIR   an OpenCLIP hub folder (open_clip_config.json + open_clip_model.safetensors), a Hugging Face
                       CLIPModel folder (config.json + model.safetensors) or a folder saved by this library.
@@ -68,6 +69,7 @@ internal static class CliApp
                 "index" => RunIndex(rest, stdout, stderr, cancellationToken),
                 "search" => SearchCommand.Run(rest, stdout, cancellationToken),
                 "eval" => EvalCommand.Run(rest, stdout, stderr, cancellationToken),
+                "train" => TrainCommand.Run(rest, stdout, stderr, cancellationToken),
                 _ => throw new UsageException($"Unknown command '{args[0]}'. Run 'mm --help'."),
             };
         }
