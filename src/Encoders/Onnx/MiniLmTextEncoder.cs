@@ -11,9 +11,10 @@ namespace MultiModal.Encoders.Onnx;
 /// <c>vocab.txt</c>.
 /// </summary>
 /// <remarks>
-/// <para>Pipeline, as sentence-transformers runs all-MiniLM-L6-v2: uncased BERT tokenization (Microsoft.ML.Tokenizers'
-/// <see cref="BertTokenizer"/>: clean-up, CJK split, lower case, accents stripped (NFD, drop Mn), punctuation split,
-/// WordPiece with "##", [UNK] for words over 100 chars) with [CLS] … [SEP], truncated to
+/// <para>Pipeline, as sentence-transformers runs all-MiniLM-L6-v2: uncased BERT tokenization (HF's BasicTokenizer:
+/// clean-up, CJK split, lower case, accents stripped (NFD, drop Mn), punctuation split; then Microsoft.ML.Tokenizers'
+/// <see cref="BertTokenizer"/> for WordPiece with "##", [UNK] for unmatched words and words over 100 chars) with
+/// [CLS] … [SEP], truncated to
 /// <see cref="MiniLmOptions.MaxTokens"/> (256); texts of a batch padded with [PAD] to the longest; token_type_ids all 0;
 /// then attention-masked mean pooling of last_hidden_state and, when asked, L2 normalisation (the model's
 /// <c>Normalize</c> module, on by default as for retrieval).</para>
@@ -137,13 +138,15 @@ public sealed class MiniLmTextEncoder : ITextEncoder, IDisposable
     {
         try
         {
-            // bert-base-uncased: lower case and strip accents (HF's strip_accents follows do_lower_case).
+            // Lower-casing, accent stripping (HF's strip_accents follows do_lower_case for bert-base-uncased), CJK and
+            // punctuation splitting are done by BertBasicTokenizer, which matches HF where the library's basic
+            // tokenization does not; the library splits the resulting words on spaces and runs WordPiece.
             return BertTokenizer.Create(vocabulary, new BertOptions
             {
-                LowerCaseBeforeTokenization = true,
-                RemoveNonSpacingMarks = true,
-                ApplyBasicTokenization = true,
-                IndividuallyTokenizeCjk = true,
+                ApplyBasicTokenization = false,
+                LowerCaseBeforeTokenization = false,
+                RemoveNonSpacingMarks = false,
+                IndividuallyTokenizeCjk = false,
             });
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
@@ -156,7 +159,7 @@ public sealed class MiniLmTextEncoder : ITextEncoder, IDisposable
     public int[] Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var ids = Tokenizer.EncodeToIds(text, addSpecialTokens: true);
+        var ids = Tokenizer.EncodeToIds(BertBasicTokenizer.Split(text), addSpecialTokens: true);
         if (ids.Count <= MaxTokens)
         {
             return [.. ids];
