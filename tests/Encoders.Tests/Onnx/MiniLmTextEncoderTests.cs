@@ -11,9 +11,9 @@ namespace MultiModal.Encoders.Tests.Onnx;
 public sealed class MiniLmTextEncoderTests : IClassFixture<MiniLmTextEncoderTests.Encoder>
 {
     // ONNX Runtime (fused attention/GELU/LayerNorm kernels) against torch op by op, both float32, through 6 BERT layers,
-    // then mean pooling: measured gap ~1e-7 on unit-norm 384-d rows; 2e-5 still fails on any wrong id or mask, which
-    // moves components by 1e-3 or more.
-    private const double Tolerance = 2e-5;
+    // then mean pooling (padded batch here, one unpadded row per run there): measured gaps at most 1.3e-7 on unit-norm
+    // rows and 7e-7 on raw rows; 5e-6 still fails on any wrong id or mask, which moves components by 1e-3 or more.
+    private const double Tolerance = 5e-6;
 
     private readonly MiniLmTextEncoder _encoder;
 
