@@ -59,9 +59,9 @@ public sealed class MiniLmTextEncoder : ITextEncoder, IDisposable
         }
         session.RequireOutput(LastHiddenState, 3, "A sentence-transformers tower is mean-pooled from the token states last_hidden_state [batch, sequence, hidden].");
         // The hidden width is often symbolic in exported graphs: one [CLS] [SEP] row tells it.
-        var probe = Run([[tokenizer.ClassificationTokenId, tokenizer.SeparatorTokenId]], out int width);
+        Run([[tokenizer.ClassificationTokenId, tokenizer.SeparatorTokenId]], out int width);
         EmbedDim = width;
-        if (options.EmbedDim is int expected && expected != width || probe.Length != width)
+        if (options.EmbedDim is int expected && expected != width)
         {
             throw new OnnxModelException(session.Source, $"'{session.Source}': {LastHiddenState} has width {width}, but {options.EmbedDim} was expected (MiniLmOptions.EmbedDim).");
         }

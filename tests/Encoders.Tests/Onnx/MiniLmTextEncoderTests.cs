@@ -162,10 +162,9 @@ public sealed class MiniLmTextEncoderTests : IClassFixture<MiniLmTextEncoderTest
     }
 
     [Fact]
-    public void Load_ClipTextGraph_ListsTheInputsItCannotUse()
+    public void Load_GraphWithoutTokenInputs_ListsTheModelsInputs()
     {
-        // Arrange: a CLIP text tower has input_ids/attention_mask but no last_hidden_state of BERT's kind... it does
-        // have last_hidden_state, so use the vision tower, which has neither input
+        // Arrange: an image graph in place of a BERT export
         var model = Path.Combine(OnnxFixtures.ClipSplit, "vision_model.onnx");
         using var vocab = new TempFolder();
         var vocabPath = Path.Combine(vocab.Path, "vocab.txt");
@@ -177,6 +176,21 @@ public sealed class MiniLmTextEncoderTests : IClassFixture<MiniLmTextEncoderTest
         // Assert
         Assert.Contains("no input 'input_ids'", e.Message);
         Assert.Contains("pixel_values: Float [batch_size, 3, 224, 224]", e.Message);
+    }
+
+    [Fact]
+    public void LoadBundled_WrongExpectedWidth_NamesBothWidths()
+    {
+        // Arrange
+        var options = new MiniLmOptions { EmbedDim = 768, Session = new OnnxSessionOptions { IntraOpThreads = 1 } };
+
+        // Act
+        var e = Assert.Throws<OnnxModelException>(() => MiniLmTextEncoder.LoadBundled(options));
+
+        // Assert
+        Assert.Contains("width 384", e.Message);
+        Assert.Contains("768 was expected", e.Message);
+        Assert.Contains(MiniLmTextEncoder.ModelResourceName, e.ModelPath);
     }
 
     [Fact]
