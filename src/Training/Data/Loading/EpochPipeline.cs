@@ -13,6 +13,7 @@ internal sealed class EpochPipeline : IDisposable
     private readonly int end;
     private readonly int prefetch;
     private readonly Action<long> addWaitTicks;
+    private readonly CancellationToken callerToken;
     private readonly CancellationTokenSource cancellation;
     private readonly CancellationTokenRegistration wakeOnCancel;
     private readonly object gate = new();
@@ -28,6 +29,7 @@ internal sealed class EpochPipeline : IDisposable
         prefetch = options.PrefetchBatches;
         this.addWaitTicks = addWaitTicks;
         nextToBuild = nextToTake = start;
+        callerToken = cancellationToken;
         cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wakeOnCancel = cancellation.Token.Register(() =>
         {
@@ -55,6 +57,7 @@ internal sealed class EpochPipeline : IDisposable
         {
             while (!finished.Remove(batch, out result!))
             {
+                callerToken.ThrowIfCancellationRequested(); // the caller's token, so callers can tell their cancellation
                 cancellation.Token.ThrowIfCancellationRequested();
                 Monitor.Wait(gate);
             }
