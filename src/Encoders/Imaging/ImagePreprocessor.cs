@@ -201,6 +201,66 @@ public sealed class ImagePreprocessor
         }
     }
 
+    /// <summary>
+    /// Preprocesses with torchvision's training geometry, <c>RandomResizedCrop</c> + <c>RandomHorizontalFlip</c> on a PIL
+    /// image: decode → <c>crop</c> the box that <paramref name="selectCrop"/> picks from the decoded size → <c>resize((S, S))</c>
+    /// with <see cref="ImagePreprocessOptions.Interpolation"/> in the image's own mode → optional <c>FLIP_LEFT_RIGHT</c> →
+    /// convert("RGB") → ToTensor → Normalize, into <paramref name="destination"/> (CHW). <see cref="ImagePreprocessOptions.ResizeMode"/> is not used.
+    /// </summary>
+    /// <param name="stream">Readable stream holding one encoded image.</param>
+    /// <param name="sourceName">Name used in error messages.</param>
+    /// <param name="selectCrop">Picks the crop box once the image size is known (called once, on this thread).</param>
+    /// <param name="flipHorizontal">Mirror the resized crop left to right.</param>
+    /// <param name="destination">Receives 3 * S * S floats.</param>
+    /// <exception cref="ImageDecodeException">The image cannot be used.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The selected box does not lie inside the image.</exception>
+    /// <remarks>Crop then resize, as <c>F.resized_crop</c> does; this is not Pillow's <c>resize(box=...)</c>, whose filter reads pixels beyond the box.</remarks>
+    public void PreprocessResizedCrop(Stream stream, string sourceName, CropSelector selectCrop, bool flipHorizontal, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(selectCrop);
+        CheckDestination(destination.Length, OutputLength);
+        byte[] data = ReadStream(stream, sourceName, out int length);
+        try
+        {
+            Run(new ArraySegment<byte>(data, 0, length), sourceName, selectCrop, flipHorizontal, destination);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(data);
+        }
+    }
+
+    /// <summary>
+    /// The uint8 image of <see cref="PreprocessResizedCrop"/> before ToTensor: S * S * 3 bytes, HWC, RGB — PIL's
+    /// <c>img.crop(box).resize((S, S), filter)</c> (then flipped) for lossless inputs.
+    /// </summary>
+    /// <param name="stream">Readable stream holding one encoded image.</param>
+    /// <param name="sourceName">Name used in error messages.</param>
+    /// <param name="selectCrop">Picks the crop box once the image size is known.</param>
+    /// <param name="flipHorizontal">Mirror the resized crop left to right.</param>
+    /// <exception cref="ImageDecodeException">The image cannot be used.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The selected box does not lie inside the image.</exception>
+    public byte[] ResizedCrop(Stream stream, string sourceName, CropSelector selectCrop, bool flipHorizontal)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(selectCrop);
+        byte[] data = ReadStream(stream, sourceName, out int length);
+        try
+        {
+            var rgb = new byte[3 * ImageSize * ImageSize];
+            using DecodedImage image = reader.Read(new ArraySegment<byte>(data, 0, length), sourceName);
+            Geometry(image, sourceName, selectCrop, flipHorizontal, rgb);
+            return rgb;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(data);
+        }
+    }
+
     private byte[] ResizeAndCrop(ArraySegment<byte> data, string sourceName)
     {
         var rgb = new byte[3 * ImageSize * ImageSize];
@@ -209,7 +269,26 @@ public sealed class ImagePreprocessor
         return rgb;
     }
 
-    private void Run(ArraySegment<byte> data, string sourceName, Span<float> destination)
+    /// <summary>Evaluation geometry (resize + centre crop) when <paramref name="selectCrop"/> is null, else crop + resize (+ flip).</summary>
+    private void Geometry(DecodedImage image, string sourceName, CropSelector? selectCrop, bool flipHorizontal, Span<byte> rgb)
+    {
+        if (selectCrop is null)
+        {
+            PilPipeline.ResizeCropToRgb(image, ImageSize, Options.ResizeMode, Options.Interpolation, rgb);
+            return;
+        }
+        CropBox box = selectCrop(image.Width, image.Height);
+        if (!box.FitsInside(image.Width, image.Height))
+        {
+            throw new ArgumentOutOfRangeException(nameof(selectCrop), box, $"crop box {box} is not inside the {image.Width}x{image.Height} image {sourceName}");
+        }
+        PilCrop.ResizedCropToRgb(image, box, ImageSize, Options.Interpolation, flipHorizontal, rgb);
+    }
+
+    private void Run(ArraySegment<byte> data, string sourceName, Span<float> destination) =>
+        Run(data, sourceName, null, false, destination);
+
+    private void Run(ArraySegment<byte> data, string sourceName, CropSelector? selectCrop, bool flipHorizontal, Span<float> destination)
     {
         int s = ImageSize, plane = s * s;
         byte[] rgb = ArrayPool<byte>.Shared.Rent(3 * plane);
@@ -217,7 +296,7 @@ public sealed class ImagePreprocessor
         {
             using (DecodedImage image = reader.Read(data, sourceName))
             {
-                PilPipeline.ResizeCropToRgb(image, s, Options.ResizeMode, Options.Interpolation, rgb);
+                Geometry(image, sourceName, selectCrop, flipHorizontal, rgb);
             }
             // HWC bytes → CHW normalised floats through the per-channel lookup table.
             ReadOnlySpan<float> l0 = lut.AsSpan(0, 256), l1 = lut.AsSpan(256, 256), l2 = lut.AsSpan(512, 256);

@@ -19,6 +19,31 @@ public abstract class ImageRef
     /// <summary>An image file on disk.</summary>
     public static ImageRef FromFile(string path) => new FileImageRef(path);
 
+    /// <summary>An already encoded image (PNG, JPEG, ...) held in memory; each <see cref="Open"/> reads it afresh.</summary>
+    /// <param name="name">Name for messages (<c>dataset#index</c>).</param>
+    /// <param name="encoded">The encoded bytes; not copied, so they must not change.</param>
+    public static ImageRef FromEncoded(string name, ReadOnlyMemory<byte> encoded)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return new EncodedImageRef(name, encoded);
+    }
+
+    /// <summary>
+    /// Raw 8-bit pixels, grey (1 channel, PIL mode "L") or RGB (3 channels), row-major HWC; <see cref="Open"/> encodes
+    /// them as a lossless PNG of that mode, so the CLIP preprocessor sees exactly what PIL's <c>Image.fromarray</c> gives.
+    /// </summary>
+    /// <param name="name">Name for messages (<c>dataset#index</c>).</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="channels">1 (grey) or 3 (RGB).</param>
+    /// <param name="pixels">width * height * channels bytes; not copied, so they must not change.</param>
+    /// <exception cref="ArgumentException">The sizes do not match or <paramref name="channels"/> is not 1 or 3.</exception>
+    public static ImageRef FromPixels(string name, int width, int height, int channels, ReadOnlyMemory<byte> pixels)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return new PixelImageRef(name, width, height, channels, pixels);
+    }
+
     private sealed class FileImageRef(string path) : ImageRef
     {
         public override string Name => path;
@@ -26,5 +51,22 @@ public abstract class ImageRef
         public override string? FilePath => path;
 
         public override Stream Open() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    }
+
+    private sealed class EncodedImageRef : ImageRef
+    {
+        private readonly ArraySegment<byte> bytes;
+
+        public EncodedImageRef(string name, ReadOnlyMemory<byte> encoded)
+        {
+            Name = name;
+            bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(encoded, out ArraySegment<byte> segment)
+                ? segment
+                : new ArraySegment<byte>(encoded.ToArray());
+        }
+
+        public override string Name { get; }
+
+        public override Stream Open() => new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
     }
 }
