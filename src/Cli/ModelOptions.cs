@@ -14,7 +14,7 @@ internal sealed record ModelOptions(string Directory, Device Device, string? Tok
     /// Reads the model options, rejects unknown options and (unless <paramref name="positionals"/>) stray arguments,
     /// then loads the model: every usage error is reported before any loading starts.
     /// </summary>
-    public static ClipModel ReadAndLoad(Arguments args, bool positionals = false)
+    public static ClipModel ReadAndLoadClip(Arguments args, bool positionals = false)
     {
         var options = Read(args);
         args.RejectUnused();
@@ -22,10 +22,30 @@ internal sealed record ModelOptions(string Directory, Device Device, string? Tok
         {
             throw new UsageException($"Unexpected argument '{args.Positionals[0]}'.");
         }
-        return options.Load();
+        return options.LoadClip();
     }
 
-    public ClipModel Load() => ClipModel.Load(Directory, new ClipLoadOptions { Device = Device, TokenizerPath = Tokenizer });
+    /// <summary>Loads any model kind (<see cref="MultimodalModels"/>): a CLIP checkpoint, an ONNX export, a dual encoder or <c>default</c>.</summary>
+    public IMultimodalEncoder Load() => MultimodalModels.Load(Directory, new MultimodalLoadOptions
+    {
+        Device = Device,
+        TokenizerPath = Tokenizer,
+        Onnx = new MultiModal.Encoders.Onnx.OnnxSessionOptions
+        {
+            ExecutionProvider = Device.type == TorchSharp.DeviceType.CUDA ? MultiModal.Encoders.Onnx.OnnxExecutionProvider.Cuda : MultiModal.Encoders.Onnx.OnnxExecutionProvider.Cpu,
+        },
+    });
+
+    /// <summary>Loads a CLIP checkpoint for the TorchSharp towers (commands that need its tokenizer or preprocessing).</summary>
+    public ClipModel LoadClip()
+    {
+        var directory = MultimodalModels.ResolveDirectory(Directory);
+        if (MultimodalModels.Detect(directory) != MultimodalModelKind.Clip)
+        {
+            throw new UsageException($"--model '{Directory}' is a {MultimodalModels.Detect(directory)} model; this command needs a CLIP checkpoint (TorchSharp towers).");
+        }
+        return ClipModel.Load(directory, new ClipLoadOptions { Device = Device, TokenizerPath = Tokenizer });
+    }
 
     public static Device ParseDevice(string name)
     {

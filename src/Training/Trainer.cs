@@ -4,7 +4,9 @@ using MultiModal.Encoders;
 using MultiModal.Encoders.Checkpoints;
 using MultiModal.Encoders.Config;
 using MultiModal.Encoders.Dual;
+using MultiModal.Encoders.Imaging;
 using MultiModal.Encoders.Models;
+using MultiModal.Encoders.Tokenization;
 using MultiModal.Training.Checkpointing;
 using MultiModal.Training.Config;
 using MultiModal.Training.Features;
@@ -138,8 +140,8 @@ public sealed class Trainer : IDisposable
         }
         return Model switch
         {
-            ClipContrastiveModel clip => RunLoop(clip, _environment.ClipBatches?.Invoke(Config)
-                ?? throw new InvalidOperationException("CLIP training needs TrainingEnvironment.ClipBatches (the image-text loader)."), progress, cancellationToken),
+            ClipContrastiveModel clip => RunLoop(clip, (_environment.ClipBatches
+                ?? throw new InvalidOperationException("CLIP training needs TrainingEnvironment.ClipBatches (the image-text loader)."))(Config, ClipInputsOf()), progress, cancellationToken),
             DualContrastiveModel dual => RunLoop(dual, FeatureSource(progress, cancellationToken), progress, cancellationToken),
             _ => throw new InvalidOperationException("No trainable model."),
         };
@@ -201,10 +203,29 @@ public sealed class Trainer : IDisposable
         throw new ArgumentOutOfRangeException("model.architecture", $"model.architecture '{name}' is neither a built-in architecture ({string.Join(", ", ClipArchitectures.Names)}) nor an existing model-config JSON file.");
     }
 
+    /// <summary>The first <paramref name="maxPerClass"/> samples of each class (<c>data.max_per_class</c>), or the dataset itself when null.</summary>
+    internal static Data.IImageTextDataset LimitPerClass(Data.IImageTextDataset dataset, int? maxPerClass) =>
+        maxPerClass is { } max ? Data.PerClassLimitDataset.Create(dataset, max) : dataset;
+
+    /// <summary>The tokenizer and preprocessing of the CLIP being trained: its own when loaded from a folder, else <c>model.tokenizer</c> and the architecture's image size.</summary>
+    private ClipInputs ClipInputsOf()
+    {
+        if (_clipModel is not null)
+        {
+            return new ClipInputs(_clipModel.Tokenizer, _clipModel.PreprocessOptions);
+        }
+        return new ClipInputs(TokenizerFromConfig() ?? throw new ArgumentOutOfRangeException("model.tokenizer", "A clip model trained from model.architecture needs model.tokenizer (bpe_simple_vocab_16e6.txt.gz or a folder with vocab.json + merges.txt) to tokenise captions."),
+            new ImagePreprocessOptions { ImageSize = _network!.Config.Vision.ImageSize });
+    }
+
+    private ClipTokenizer? TokenizerFromConfig() => Config.Model.Tokenizer is { } path
+        ? ClipTokenizer.FromModelDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", new ClipTokenizerOptions { ContextLength = _network!.Config.Text.ContextLength }, path)
+        : null;
+
     private FeatureBatchSource FeatureSource(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var open = _environment.OpenDataset ?? throw new InvalidOperationException("Dual-encoder training needs TrainingEnvironment.OpenDataset to cache the towers' features.");
-        var dataset = open(Config.Data.Train);
+        var dataset = LimitPerClass(open(Config.Data.Train), Config.Data.MaxPerClass);
         var table = FeatureCache.LoadOrBuild(Path.Combine(Config.OutputDir, "features"), dataset, _dual!.ImageTower, _dual.ImageTowerName, _dual.TextTower, _dual.TextTowerName,
             Config.Data.Templates, Config.Data.HeldOutClasses, progress, cancellationToken);
         return new FeatureBatchSource(table, Config.BatchSize, Config.Seed);
@@ -253,7 +274,13 @@ public sealed class Trainer : IDisposable
         }
         else
         {
-            // From-scratch CLIP has no tokenizer or preprocessing to save with it: weights and architecture only.
+            // From scratch: with model.tokenizer the folder is complete (ClipModel.Load reads it); without, weights and architecture only.
+            if (TokenizerFromConfig() is { } tokenizer)
+            {
+                // Not disposed: the wrapper would dispose the network, which the trainer still owns.
+                ClipModel.Create(_network!, tokenizer, new ImagePreprocessOptions { ImageSize = _network!.Config.Vision.ImageSize }).Save(directory);
+                return;
+            }
             StagedFolder.Write(directory, staging =>
             {
                 using var scope = NewDisposeScope();

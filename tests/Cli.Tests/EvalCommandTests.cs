@@ -22,7 +22,7 @@ public sealed class EvalCommandTests : CliTestBase, IDisposable
 
     public void Dispose()
     {
-        EvalDatasets.Resolve = EvalDatasets.NotAvailable;
+        EvalDatasets.Resolve = EvalDatasets.Open;
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -114,18 +114,17 @@ public sealed class EvalCommandTests : CliTestBase, IDisposable
     }
 
     [Fact]
-    public void Eval_DefaultResolver_ExitTwoSayingDatasetSpecsAreMissing()
+    public void Eval_MalformedSpec_ExitTwoQuotingTheSpec()
     {
-        // Arrange
-        EvalDatasets.Resolve = EvalDatasets.NotAvailable;
+        // Arrange: the real resolver (DatasetSpec) with a spec kind that does not exist.
+        EvalDatasets.Resolve = EvalDatasets.Open;
 
         // Act
-        var result = Run("eval", "zeroshot", "--model", HfModel, "--dataset", "cifar10:/data/cifar");
+        var result = Run("eval", "zeroshot", "--model", HfModel, "--dataset", "nosuchkind:/data/x");
 
         // Assert
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("cifar10:/data/cifar", result.Stderr);
-        Assert.Contains("DatasetSpec", result.Stderr);
+        Assert.Contains("nosuchkind:/data/x", result.Stderr);
     }
 
     [Fact]

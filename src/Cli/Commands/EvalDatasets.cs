@@ -2,19 +2,24 @@ using MultiModal.Training.Data;
 
 namespace MultiModal.Cli.Commands;
 
-/// <summary>
-/// How <c>mm eval</c> turns <c>--dataset SPEC</c> into a dataset: one replaceable hook, so the dataset-spec parser
-/// (<c>DatasetSpec.Open</c>) plugs in with one line and tests can hand in an in-memory dataset.
-/// </summary>
+/// <summary>Turns <c>--dataset SPEC</c> into a dataset (<see cref="DatasetSpec"/>'s grammar).</summary>
 internal static class EvalDatasets
 {
-    /// <summary>
-    /// The resolver. Throw <see cref="UsageException"/> for a malformed spec (exit 2) and I/O or data exceptions for a
-    /// dataset that cannot be read (exit 1). A returned dataset that is <see cref="IDisposable"/> is disposed after the run.
-    /// </summary>
-    internal static Func<string, IImageTextDataset> Resolve { get; set; } = NotAvailable;
+    /// <summary>The resolver <c>mm eval</c> uses; tests swap in in-memory datasets (internal seam, one test collection).</summary>
+    internal static Func<string, IImageTextDataset> Resolve { get; set; } = Open;
 
-    /// <summary>The default until dataset specs are merged: a clear usage error.</summary>
-    internal static IImageTextDataset NotAvailable(string spec) =>
-        throw new UsageException($"--dataset '{spec}': dataset specs need DatasetSpec, which this build does not have yet (not merged).");
+    /// <summary><see cref="DatasetSpec.Open(string)"/>, with a malformed spec reported as a usage error.</summary>
+    internal static IImageTextDataset Open(string spec)
+    {
+        DatasetSpec parsed;
+        try
+        {
+            parsed = DatasetSpec.Parse(spec);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--dataset: {e.Message}");
+        }
+        return parsed.Open();
+    }
 }

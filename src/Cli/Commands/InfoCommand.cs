@@ -10,7 +10,7 @@ internal static class InfoCommand
     {
         var args = Arguments.Parse(argv, new HashSet<string> { "json" });
         bool json = args.Flag("json");
-        using var model = ModelOptions.ReadAndLoad(args);
+        using var model = ModelOptions.ReadAndLoadClip(args);
         var info = model.Describe();
         var c = info.Config;
         var activation = c.Activation == Activation.QuickGelu ? "quick_gelu" : "gelu";

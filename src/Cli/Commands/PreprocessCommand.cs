@@ -10,7 +10,7 @@ internal static class PreprocessCommand
         var args = Arguments.Parse(argv, new HashSet<string>());
         var image = args.Required("image");
         var output = args.Required("out");
-        using var model = ModelOptions.ReadAndLoad(args);
+        using var model = ModelOptions.ReadAndLoadClip(args);
         int size = model.PreprocessOptions.ImageSize;
         var pixels = model.Preprocessor.Preprocess(image);
         NpyFile.Write(output, pixels, [3, size, size]);

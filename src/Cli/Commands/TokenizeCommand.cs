@@ -14,7 +14,7 @@ internal static class TokenizeCommand
         {
             throw new UsageException("Give at least one TEXT to tokenize.");
         }
-        using var model = modelOptions.Load();
+        using var model = modelOptions.LoadClip();
         var tokenizer = model.Tokenizer;
         var ids = tokenizer.Tokenize(args.Positionals).Ids;
         int context = tokenizer.ContextLength;

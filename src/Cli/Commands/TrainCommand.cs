@@ -69,16 +69,8 @@ internal static class TrainCommand
     /// loader over <c>data.train</c> (DatasetSpec.Open + the seeded loader), dataset opening, and the tower names
     /// <c>onnx-resnet18</c> / <c>onnx-minilm-l6</c>.
     /// </summary>
-    internal static TrainingEnvironment Environment(TrainingConfig config) => new()
-    {
-        ClipBatches = c => throw new NotSupportedException($"Dataset loading for CLIP training is not wired into mm yet (data.train: {string.Join(", ", c.Data.Train)})."),
-        OpenDataset = specs => throw new NotSupportedException($"Dataset specs are not wired into mm yet ({string.Join(", ", specs)})."),
-        Towers = new Encoders.Dual.DualTowerFactory(
-            name => throw new NotSupportedException($"Unknown image tower '{name}' (model.image_tower)."),
-            name => throw new NotSupportedException($"Unknown text tower '{name}' (model.text_tower).")),
-    };
+    internal static TrainingEnvironment Environment(TrainingConfig config) => TrainingEnvironment.Default;
 
-    /// <summary>One line per report on standard error.</summary>
     private sealed class ConsoleProgress(TextWriter stderr) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress p)

@@ -15,6 +15,12 @@ public sealed record DataSection
     /// <summary>Class names whose samples are left out of training (kept for zero-shot evaluation of unseen classes).</summary>
     public IReadOnlyList<string> HeldOutClasses { get; init; } = [];
 
+    /// <summary>
+    /// At most this many samples of each class of the training set (the first ones in dataset order), for quick or
+    /// few-shot runs on classification sets; null uses every sample.
+    /// </summary>
+    public int? MaxPerClass { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
     public void Validate(TrainingMode mode)
     {
@@ -33,6 +39,10 @@ public sealed record DataSection
         if (HeldOutClasses is null || HeldOutClasses.Any(string.IsNullOrWhiteSpace))
         {
             throw new ArgumentOutOfRangeException("data.held_out_classes", "data.held_out_classes must not hold empty names.");
+        }
+        if (MaxPerClass is <= 0)
+        {
+            throw new ArgumentOutOfRangeException("data.max_per_class", MaxPerClass, "data.max_per_class must be positive (or absent for every sample).");
         }
         if (mode == TrainingMode.LinearProbe && Eval.Count == 0)
         {

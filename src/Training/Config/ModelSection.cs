@@ -21,6 +21,13 @@ public sealed record ModelSection
     /// <summary>Dual only: width of the shared space the heads project into.</summary>
     public int EmbedDim { get; init; } = 256;
 
+    /// <summary>
+    /// CLIP tokenizer for a clip model trained from <see cref="Architecture"/> (a <c>bpe_simple_vocab_16e6.txt.gz</c>
+    /// file or a folder with vocab.json + merges.txt): the data loader tokenises captions with it, and the final model
+    /// folder is saved complete (loadable by <c>ClipModel.Load</c>) when it is given. A <see cref="ModelDir"/> brings its own.
+    /// </summary>
+    public string? Tokenizer { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
     public void Validate(TrainingMode mode)
     {

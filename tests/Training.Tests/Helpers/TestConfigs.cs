@@ -60,7 +60,7 @@ internal static class TestConfigs
 
     public static TrainingEnvironment ClipEnvironment(bool poison = false) => new()
     {
-        ClipBatches = c => new InMemoryClipBatches(batchesPerEpoch: 3, c.BatchSize, imageSize: 16, contextLength: 8, vocab: 64, seed: 9, poison),
+        ClipBatches = (c, _) => new InMemoryClipBatches(batchesPerEpoch: 3, c.BatchSize, imageSize: 16, contextLength: 8, vocab: 64, seed: 9, poison),
     };
 
     public static string TempDir(string tag)

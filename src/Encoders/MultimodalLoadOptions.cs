@@ -1,0 +1,20 @@
+using MultiModal.Encoders.Onnx;
+using static TorchSharp.torch;
+
+namespace MultiModal.Encoders;
+
+/// <summary>Options for <see cref="MultimodalModels.Load"/>, applied to whichever kind of model the folder holds.</summary>
+public sealed record MultimodalLoadOptions
+{
+    /// <summary>Device of TorchSharp models (CLIP checkpoints, dual-encoder heads); null means CPU.</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Explicit CLIP tokenizer vocabulary (a <c>.txt.gz</c> file or a folder with vocab.json + merges.txt).</summary>
+    public string? TokenizerPath { get; init; }
+
+    /// <summary>ONNX Runtime session settings of ONNX towers (CPU by default).</summary>
+    public OnnxSessionOptions Onnx { get; init; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
+    public void Validate() => Onnx.Validate();
+}
