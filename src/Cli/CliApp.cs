@@ -35,9 +35,12 @@ internal static class CliApp
           mm eval retrieval --model DIR --dataset SPEC [--out FILE.json] [--markdown FILE.md] [--batch N] [--json]
                         [--device cpu|cuda] [--tokenizer PATH]
           mm train      (--config FILE.json | --resume DIR)
+          mm demo       [--model default|DIR] [--data FASHION_MNIST_DIR] [--out DIR] [-k 5] [--limit N] [--batch N]
 
         --model DIR   an OpenCLIP hub folder (open_clip_config.json + open_clip_model.safetensors), a Hugging Face
-                      CLIPModel folder (config.json + model.safetensors) or a folder saved by this library.
+                      CLIPModel folder (config.json + model.safetensors), a folder saved by this library, an ONNX CLIP
+                      export (vision_model.onnx + text_model.onnx, or model.onnx), a dual encoder (dual_encoder.json),
+                      or 'default' (the bundled LiT model: frozen ResNet18 + MiniLM, heads trained on Fashion-MNIST).
         --tokenizer   bpe_simple_vocab_16e6.txt.gz, or a folder with vocab.json + merges.txt, when the model folder has none.
         --vectors     a NumPy float32 [N, D] file; --keys an int64 [N] file (default: row numbers). --threads defaults to 1.
         index search  writes the int64 [Q, K] keys (-1 padded) to --out; "seconds" and "qps" time the search alone.
@@ -46,6 +49,8 @@ internal static class CliApp
                       done so far. Progress on standard error. search uses the model recorded by index build.
         eval          prints a Markdown table of CLIP_benchmark metrics (acc1, acc5, mean_per_class_recall;
                       image/text_retrieval_recall@1/5/10); --out saves CLIP_benchmark's JSON, --json also prints it.
+        demo          the README's main job: Fashion-MNIST test images -> embeddings -> flat index -> text searches and
+                      zero-shot accuracy (seen and held-out classes), printed as text.
         Results are JSON on standard output; errors go to standard error with a non-zero exit code.
         """;
 
@@ -70,6 +75,7 @@ internal static class CliApp
                 "search" => SearchCommand.Run(rest, stdout, cancellationToken),
                 "eval" => EvalCommand.Run(rest, stdout, stderr, cancellationToken),
                 "train" => TrainCommand.Run(rest, stdout, stderr, cancellationToken),
+                "demo" => DemoCommand.Run(rest, stdout, stderr, cancellationToken),
                 _ => throw new UsageException($"Unknown command '{args[0]}'. Run 'mm --help'."),
             };
         }

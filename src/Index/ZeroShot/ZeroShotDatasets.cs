@@ -16,11 +16,11 @@ public static class ZeroShotDatasets
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
     private static readonly Lazy<FrozenDictionary<string, Resource>> Resources = new(LoadResources);
 
-    /// <summary>The built-in datasets: <c>cifar10</c>, <c>cifar100</c>, <c>imagenet1k</c>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["cifar10", "cifar100", "imagenet1k"];
+    /// <summary>The built-in datasets: <c>cifar10</c>, <c>cifar100</c>, <c>fashion-mnist</c>, <c>imagenet1k</c>.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["cifar10", "cifar100", "fashion-mnist", "imagenet1k"];
 
-    /// <summary>The built-in template sets: <c>cifar10</c>, <c>cifar100</c>, <c>imagenet1k</c> (80), <c>imagenet1k-simple</c> (7).</summary>
-    public static IReadOnlyList<string> TemplateSetNames { get; } = ["cifar10", "cifar100", "imagenet1k", "imagenet1k-simple"];
+    /// <summary>The built-in template sets: <c>cifar10</c>, <c>cifar100</c>, <c>fashion-mnist</c> (8), <c>imagenet1k</c> (80), <c>imagenet1k-simple</c> (7).</summary>
+    public static IReadOnlyList<string> TemplateSetNames { get; } = ["cifar10", "cifar100", "fashion-mnist", "imagenet1k", "imagenet1k-simple"];
 
     /// <summary>Whether <paramref name="name"/> is a built-in dataset.</summary>
     public static bool IsKnown(string name) => Names.Contains(name, StringComparer.Ordinal);
