@@ -214,8 +214,7 @@ public sealed class Trainer : IDisposable
         {
             return new ClipInputs(_clipModel.Tokenizer, _clipModel.PreprocessOptions);
         }
-        return new ClipInputs(TokenizerFromConfig() ?? throw new ArgumentOutOfRangeException("model.tokenizer", "A clip model trained from model.architecture needs model.tokenizer (bpe_simple_vocab_16e6.txt.gz or a folder with vocab.json + merges.txt) to tokenise captions."),
-            new ImagePreprocessOptions { ImageSize = _network!.Config.Vision.ImageSize });
+        return new ClipInputs(TokenizerFromConfig(), new ImagePreprocessOptions { ImageSize = _network!.Config.Vision.ImageSize });
     }
 
     private ClipTokenizer? TokenizerFromConfig() => Config.Model.Tokenizer is { } path

@@ -56,7 +56,7 @@ public sealed record TrainingEnvironment
         var loader = DataLoader.Create(
             dataset,
             ClipImageTransform.Create(ImagePreprocessor.Create(inputs.Preprocess), new ImageAugmentationOptions()),
-            ClipTextTransform.Create(inputs.Tokenizer),
+            ClipTextTransform.Create(inputs.Tokenizer ?? throw new ArgumentOutOfRangeException("model.tokenizer", "A clip model trained from model.architecture needs model.tokenizer (bpe_simple_vocab_16e6.txt.gz or a folder with vocab.json + merges.txt) to tokenise captions.")),
             new DataLoaderOptions { BatchSize = config.BatchSize, Seed = config.Seed, DropLast = true, Workers = Math.Max(1, Environment.ProcessorCount) });
         return new LoaderBatchSource(loader);
     }

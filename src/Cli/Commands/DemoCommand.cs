@@ -13,8 +13,8 @@ namespace MultiModal.Cli.Commands;
 /// <summary>
 /// <c>mm demo</c>, the README's main job: the Fashion-MNIST test set (Debian's <c>dataset-fashion-mnist</c>) through a
 /// model (the default LiT dual encoder unless <c>--model</c> says otherwise): writes the images as PNG files, embeds
-/// them once, saves a flat cosine index over them, runs a few text searches and the zero-shot evaluation (all classes,
-/// the classes seen in training and those held out), and prints the results.
+/// them once, saves a flat cosine index over them, runs a few text searches, the zero-shot evaluation (all classes,
+/// the classes seen in training and those held out) and class-level text-to-image retrieval, and prints the results.
 /// </summary>
 /// <remarks>
 /// Outputs under <c>--out</c> (default <c>demo</c>): <c>images/</c>, <c>embeddings.npy</c> (reused by a re-run with the
@@ -110,6 +110,22 @@ internal static class DemoCommand
             Row(stdout, $"held out ({string.Join(", ", heldOut)})", "all 10 classes", h.AllClasses);
             Row(stdout, $"held out ({string.Join(", ", heldOut)})", "held-out classes", h.SubsetClasses);
         }
+        // Class-level text-to-image retrieval: each class's template-ensembled text embedding searches the index.
+        stdout.WriteLine();
+        stdout.WriteLine("Text-to-image retrieval, one query per class (its template-ensembled text embedding):");
+        stdout.WriteLine("  | classes | precision@10 | precision@100 |");
+        stdout.WriteLine("  |---|---|---|");
+        var hitsPerClass = index.Search(classifier.Weights.SelectMany(w => w).ToArray(), Math.Min(100, count));
+        double Precision(int c, int at) => hitsPerClass.KeysOf(c)[..Math.Min(at, hitsPerClass.K)].ToArray().Count(key => key >= 0 && labels[key] == c) / (double)Math.Min(at, hitsPerClass.K);
+        void RetrievalRow(string name, int[] classes)
+        {
+            if (classes.Length > 0)
+            {
+                stdout.WriteLine(string.Create(inv, $"  | {name} | {classes.Average(c => Precision(c, 10)):F4} | {classes.Average(c => Precision(c, 100)):F4} |"));
+            }
+        }
+        RetrievalRow($"seen ({seenIdx.Length})", seenIdx);
+        RetrievalRow($"held out ({heldIdx.Length})", heldIdx);
         var reportPath = Path.Combine(outDir, "zeroshot.json");
         EvalReport.ForZeroShot(test.Name, model.Name, held ?? seen, held is null ? null : heldOut).Save(reportPath);
         stdout.WriteLine($"CLIP_benchmark report: {reportPath}");
