@@ -4,6 +4,7 @@ using MultiModal.Encoders;
 using MultiModal.Encoders.Checkpoints;
 using MultiModal.Encoders.Config;
 using MultiModal.Encoders.Dual;
+using MultiModal.Encoders.IO;
 using MultiModal.Encoders.Imaging;
 using MultiModal.Encoders.Models;
 using MultiModal.Encoders.Tokenization;
@@ -132,7 +133,7 @@ public sealed class Trainer : IDisposable
         var configPath = Path.Combine(Config.OutputDir, ConfigFile);
         if (!File.Exists(configPath))
         {
-            StagedFolder.ReplaceText(configPath, Config.ToJson());
+            AtomicFolder.ReplaceText(configPath, Config.ToJson());
         }
         if (Config.Mode == TrainingMode.LinearProbe)
         {
@@ -280,12 +281,12 @@ public sealed class Trainer : IDisposable
                 ClipModel.Create(_network!, tokenizer, new ImagePreprocessOptions { ImageSize = _network!.Config.Vision.ImageSize }).Save(directory);
                 return;
             }
-            StagedFolder.Write(directory, staging =>
+            AtomicFolder.Write(directory, staging =>
             {
                 using var scope = NewDisposeScope();
                 var weights = _network!.state_dict().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu())).ToList();
                 SafeTensorsWriter.Save(Path.Combine(staging, "model.safetensors"), weights, new Dictionary<string, string> { ["format"] = "pt" });
-                StagedFolder.WriteText(Path.Combine(staging, "model_cfg.json"), OpenClipConfigJson.ToJson(_network.Config).ToJsonString());
+                AtomicFolder.WriteText(Path.Combine(staging, "model_cfg.json"), OpenClipConfigJson.ToJson(_network.Config).ToJsonString());
             });
         }
     }
@@ -314,7 +315,7 @@ public sealed class Trainer : IDisposable
             ["final_loss"] = report.FinalLoss,
             ["steps"] = options.Steps,
         };
-        StagedFolder.ReplaceText(Path.Combine(Config.OutputDir, "linear_probe.json"), json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        AtomicFolder.ReplaceText(Path.Combine(Config.OutputDir, "linear_probe.json"), json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return new TrainingResult(0, options.Steps, options.Steps, [(float)report.FinalLoss], null, null, report);
     }
 

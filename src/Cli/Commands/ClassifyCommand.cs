@@ -81,7 +81,8 @@ internal static class ClassifyCommand
         return (ZeroShotDatasets.ReadClassNames(classes), DefaultTemplateSet);
     }
 
-    private static IReadOnlyList<string> ReadTemplates(string templates)
+    /// <summary>--templates: a built-in set name or a file (one per line, or a JSON array).</summary>
+    internal static IReadOnlyList<string> ReadTemplates(string templates)
     {
         if (ZeroShotDatasets.IsKnownTemplateSet(templates))
         {

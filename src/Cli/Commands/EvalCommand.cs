@@ -42,7 +42,7 @@ internal static class EvalCommand
         {
             throw new UsageException($"--subset: {string.Join(", ", unknown.Select(u => $"'{u}'"))} {(unknown.Count > 1 ? "are" : "is")} not a class of {dataset.Name}.");
         }
-        var templates = ReadTemplates(templatesOption ?? DefaultTemplatesFor(dataset.Name));
+        var templates = ClassifyCommand.ReadTemplates(templatesOption ?? DefaultTemplatesFor(dataset.Name));
 
         using var model = common.Model.Load();
         var options = new ZeroShotEvalOptions { Templates = templates, SubsetClasses = subset, BatchSize = common.Batch };
@@ -94,17 +94,4 @@ internal static class EvalCommand
         ZeroShotDatasets.TemplateSetNames
             .Where(t => datasetName == t || datasetName.StartsWith(t + "-", StringComparison.Ordinal))
             .MaxBy(t => t.Length) ?? DefaultTemplateSet;
-
-    private static IReadOnlyList<string> ReadTemplates(string templates)
-    {
-        if (ZeroShotDatasets.IsKnownTemplateSet(templates))
-        {
-            return ZeroShotDatasets.GetTemplates(templates);
-        }
-        if (!File.Exists(templates))
-        {
-            throw new FileNotFoundException($"--templates '{templates}' is neither a built-in set ({string.Join(", ", ZeroShotDatasets.TemplateSetNames)}) nor an existing file.", templates);
-        }
-        return ZeroShotDatasets.ReadTemplates(templates);
-    }
 }

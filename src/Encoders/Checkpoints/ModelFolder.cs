@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MultiModal.Encoders.Config;
 using MultiModal.Encoders.Imaging;
+using MultiModal.Encoders.IO;
 using MultiModal.Encoders.Tokenization;
 using static TorchSharp.torch;
 
@@ -65,86 +66,26 @@ internal static class ModelFolder
             $"{directory} is not a model folder: expected {OwnConfigFile}, open_clip_config.json (OpenCLIP hub layout) or config.json (Hugging Face CLIPModel layout).");
     }
 
-    public static void Save(ClipModel model, string directory)
+    public static void Save(ClipModel model, string directory) => AtomicFolder.Write(directory, staging =>
     {
-        var target = Path.GetFullPath(directory);
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(target)) ?? throw new ArgumentException($"{directory} has no parent folder.", nameof(directory));
-        Directory.CreateDirectory(parent);
-        var staging = $"{Path.TrimEndingDirectorySeparator(target)}.tmp-{Guid.NewGuid():N}";
-        Directory.CreateDirectory(staging);
-        try
+        using var tensors = NewDisposeScope(); // the CPU copies below
+        var state = model.Network.state_dict()
+            .Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu()))
+            .ToList();
+        SafeTensorsWriter.Save(Path.Combine(staging, "model.safetensors"), state, new Dictionary<string, string> { ["format"] = "pt" });
+        foreach (var file in model.Tokenizer.SourceFiles)
         {
-            using var tensors = NewDisposeScope(); // the CPU copies below
-            var state = model.Network.state_dict()
-                .Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu()))
-                .ToList();
-            SafeTensorsWriter.Save(Path.Combine(staging, "model.safetensors"), state, new Dictionary<string, string> { ["format"] = "pt" });
-            foreach (var file in model.Tokenizer.SourceFiles)
-            {
-                File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
-            }
-            var config = new JsonObject
-            {
-                ["format"] = OwnFormat,
-                ["format_version"] = OwnFormatVersion,
-                ["model_cfg"] = OpenClipConfigJson.ToJson(model.Config),
-                ["preprocess_cfg"] = PreprocessConfigJson.ToOpenClip(model.PreprocessOptions),
-            };
-            WriteDurably(Path.Combine(staging, OwnConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            SwapIn(staging, target);
+            File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
         }
-        catch
+        var config = new JsonObject
         {
-            TryDelete(staging);
-            throw;
-        }
-    }
-
-    private static void SwapIn(string staging, string target)
-    {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(staging, target);
-            return;
-        }
-        // Two renames: the old folder steps aside, the new one takes its name, then the old one is removed.
-        var old = $"{target}.old-{Guid.NewGuid():N}";
-        Directory.Move(target, old);
-        try
-        {
-            Directory.Move(staging, target);
-        }
-        catch
-        {
-            Directory.Move(old, target);
-            throw;
-        }
-        TryDelete(old);
-    }
-
-    private static void WriteDurably(string path, string text)
-    {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-        using (var writer = new StreamWriter(stream, leaveOpen: true))
-        {
-            writer.Write(text);
-        }
-        stream.Flush(flushToDisk: true);
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+            ["format"] = OwnFormat,
+            ["format_version"] = OwnFormatVersion,
+            ["model_cfg"] = OpenClipConfigJson.ToJson(model.Config),
+            ["preprocess_cfg"] = PreprocessConfigJson.ToOpenClip(model.PreprocessOptions),
+        };
+        AtomicFolder.WriteText(Path.Combine(staging, OwnConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    });
 
     private static JsonObject ReadObject(string path)
     {

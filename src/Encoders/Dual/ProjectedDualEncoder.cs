@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MultiModal.Encoders.Checkpoints;
+using MultiModal.Encoders.IO;
 using static TorchSharp.torch;
 
 namespace MultiModal.Encoders.Dual;

@@ -1,4 +1,5 @@
 using MultiModal.Encoders;
+using MultiModal.Encoders.Tokenization;
 using static TorchSharp.torch;
 
 namespace MultiModal.Index.ZeroShot;

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using MultiModal.Encoders.Tokenization;
 
 namespace MultiModal.Index.ZeroShot;
 

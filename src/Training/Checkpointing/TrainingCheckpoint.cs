@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MultiModal.Encoders.Checkpoints;
+using MultiModal.Encoders.IO;
 using MultiModal.Training.Optim;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -29,7 +30,7 @@ internal static class TrainingCheckpoint
         var root = Path.Combine(outputDir, Folder);
         Directory.CreateDirectory(root);
         var target = Path.Combine(root, $"step-{state.Step.ToString("D8", CultureInfo.InvariantCulture)}");
-        StagedFolder.Write(target, staging =>
+        AtomicFolder.Write(target, staging =>
         {
             using var scope = NewDisposeScope();
             var weights = module.state_dict().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu())).ToList();
@@ -48,7 +49,7 @@ internal static class TrainingCheckpoint
                 ["total_steps"] = state.TotalSteps,
                 ["warmup_steps"] = state.WarmupSteps,
             };
-            StagedFolder.WriteText(Path.Combine(staging, StateFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFolder.WriteText(Path.Combine(staging, StateFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         });
         return target;
     }

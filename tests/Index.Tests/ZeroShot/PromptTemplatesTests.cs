@@ -1,3 +1,4 @@
+using MultiModal.Encoders.Tokenization;
 using MultiModal.Index.ZeroShot;
 
 namespace MultiModal.Index.Tests.ZeroShot;

@@ -1,3 +1,4 @@
+using MultiModal.Encoders.Tokenization;
 using MultiModal.Training.Data;
 
 namespace MultiModal.Training.Tests.Data;
@@ -17,19 +18,19 @@ public sealed class CaptionTests
     [InlineData("a {} that says {c}", "{}", "a {} that says {}")]
     public void Format_Placeholders_ReplacedOnceLeftToRight(string template, string name, string expected)
     {
-        Assert.Equal(expected, CaptionTemplates.Format(template, name));
+        Assert.Equal(expected, PromptTemplates.Format(template, name));
     }
 
     [Fact]
     public void Format_NoPlaceholder_Throws()
     {
-        Assert.Throws<ArgumentException>(() => CaptionTemplates.Format("a photo.", "cat"));
+        Assert.Throws<ArgumentException>(() => PromptTemplates.Format("a photo.", "cat"));
     }
 
     [Fact]
     public void Validate_BadTemplate_MessageNamesIndex()
     {
-        var ex = Assert.Throws<ArgumentException>(() => CaptionTemplates.Validate(["a {}.", "no slot"]));
+        var ex = Assert.Throws<ArgumentException>(() => PromptTemplates.Validate(["a {}.", "no slot"]));
 
         Assert.Contains("Template 1", ex.Message);
     }

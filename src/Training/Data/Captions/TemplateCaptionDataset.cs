@@ -1,3 +1,5 @@
+using MultiModal.Encoders.Tokenization;
+
 namespace MultiModal.Training.Data;
 
 /// <summary>
@@ -47,17 +49,17 @@ public sealed class TemplateCaptionDataset : IImageTextDataset
 
     /// <summary>Wraps <paramref name="classification"/>, which must have <see cref="IImageTextDataset.ClassNames"/>.</summary>
     /// <param name="classification">A labelled dataset (IDX, CIFAR, ImageFolder, a class subset...).</param>
-    /// <param name="templates">Templates with a <c>{}</c> or <c>{c}</c> placeholder; null means <see cref="CaptionTemplates.Default"/>.</param>
+    /// <param name="templates">Templates with a <c>{}</c> or <c>{c}</c> placeholder; null means <see cref="PromptTemplates.Default"/>.</param>
     /// <exception cref="ArgumentException">The dataset has no class names, or a template is invalid.</exception>
     public static TemplateCaptionDataset Create(IImageTextDataset classification, IReadOnlyList<string>? templates = null)
     {
         ArgumentNullException.ThrowIfNull(classification);
-        templates ??= CaptionTemplates.Default;
-        CaptionTemplates.Validate(templates);
+        templates ??= PromptTemplates.Default;
+        PromptTemplates.Validate(templates);
         IReadOnlyList<string> names = classification.ClassNames
             ?? throw new ArgumentException($"Dataset {classification.Name} has no class names to caption.", nameof(classification));
         string[] copy = templates.ToArray();
-        string[][] captions = names.Select(n => copy.Select(t => CaptionTemplates.Format(t, n)).ToArray()).ToArray();
+        string[][] captions = names.Select(n => copy.Select(t => PromptTemplates.Format(t, n)).ToArray()).ToArray();
         return new TemplateCaptionDataset(classification, copy, captions);
     }
 }

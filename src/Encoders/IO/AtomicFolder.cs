@@ -1,8 +1,15 @@
-namespace MultiModal.Encoders.Dual;
+namespace MultiModal.Encoders.IO;
 
-/// <summary>Writes a folder atomically: fill a staging folder beside the target, then rename it into place.</summary>
-internal static class AtomicFolder
+/// <summary>
+/// Atomic writes of folders and small text files: a folder is filled in a staging folder beside the target and renamed
+/// into place (the old folder steps aside first and is removed after), a file is written to a temporary name, flushed
+/// and renamed. A crash at any moment leaves the old or the new version, never a mix. Model folders, dual-encoder
+/// folders and training checkpoints are saved this way.
+/// </summary>
+public static class AtomicFolder
 {
+    /// <summary>Writes <paramref name="directory"/>: <paramref name="fill"/> receives the staging folder to write into.</summary>
+    /// <exception cref="ArgumentException">The directory has no parent folder.</exception>
     public static void Write(string directory, Action<string> fill)
     {
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
@@ -39,7 +46,7 @@ internal static class AtomicFolder
         }
     }
 
-    /// <summary>Writes text and flushes it to disk.</summary>
+    /// <summary>Writes text to a new file (it must not exist) and flushes it to disk.</summary>
     public static void WriteText(string path, string text)
     {
         using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
@@ -48,6 +55,22 @@ internal static class AtomicFolder
             writer.Write(text);
         }
         stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Replaces a file atomically (temporary file, flush, rename).</summary>
+    public static void ReplaceText(string path, string text)
+    {
+        var temp = $"{path}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            WriteText(temp, text);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
     }
 
     private static void TryDelete(string folder)

@@ -1,13 +1,11 @@
-using System.Text;
-
-namespace MultiModal.Training.Data;
+namespace MultiModal.Encoders.Tokenization;
 
 /// <summary>
-/// Caption templates such as <c>"a photo of a {}."</c>: the class name replaces <c>{}</c> (OpenAI's notebook) or
-/// <c>{c}</c> (OpenCLIP's <c>zero_shot_metadata.py</c> written as strings) — the syntax of the Index project's
-/// zero-shot prompts, reimplemented here because Training does not reference Index.
+/// Prompt templates such as <c>"a photo of a {}."</c>: the class name replaces <c>{}</c> (OpenAI's notebook) or
+/// <c>{c}</c> (OpenCLIP's <c>zero_shot_metadata.py</c> lambdas written as strings). Zero-shot classifiers and
+/// captions for classification sets in training share this one syntax.
 /// </summary>
-public static class CaptionTemplates
+public static class PromptTemplates
 {
     /// <summary>The placeholder of OpenAI's templates.</summary>
     public const string Placeholder = "{}";
@@ -25,7 +23,7 @@ public static class CaptionTemplates
         return template.Contains(Placeholder, StringComparison.Ordinal) || template.Contains(NamedPlaceholder, StringComparison.Ordinal);
     }
 
-    /// <summary>Formats one caption: every placeholder is replaced by <paramref name="className"/>, in one left-to-right pass.</summary>
+    /// <summary>Formats one prompt: every placeholder is replaced by <paramref name="className"/>.</summary>
     /// <exception cref="ArgumentException">The template has no placeholder.</exception>
     public static string Format(string template, string className)
     {
@@ -35,7 +33,8 @@ public static class CaptionTemplates
         {
             throw new ArgumentException($"Template '{template}' has no '{Placeholder}' or '{NamedPlaceholder}' placeholder for the class name.", nameof(template));
         }
-        var result = new StringBuilder(template.Length + className.Length);
+        // One left-to-right pass, so braces inside the class name are never substituted again.
+        var result = new System.Text.StringBuilder(template.Length + className.Length);
         for (var i = 0; i < template.Length;)
         {
             if (string.CompareOrdinal(template, i, Placeholder, 0, Placeholder.Length) == 0)
@@ -56,7 +55,9 @@ public static class CaptionTemplates
         return result.ToString();
     }
 
-    /// <summary>Checks a template list: at least one, none blank, each with a placeholder. Messages name the index.</summary>
+    /// <summary>
+    /// Checks a template list: at least one, none null or blank, each with a placeholder. Messages name the index.
+    /// </summary>
     /// <exception cref="ArgumentException">The list is empty or a template is blank or lacks a placeholder.</exception>
     public static void Validate(IReadOnlyList<string> templates, string paramName = "templates")
     {
