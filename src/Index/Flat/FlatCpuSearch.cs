@@ -45,8 +45,16 @@ internal static unsafe class FlatCpuSearch
         fixed (float* q = queries)
         {
             var qp = (nint)q;
+            int torchThreads = openBlas ? 0 : torch.get_num_threads();
             Parallel.For(0, queryBlocks * dataParts, options, item =>
             {
+                if (torchThreads > 0)
+                {
+                    // libtorch keeps OpenMP's and MKL's thread counts per thread: a pool worker that never called
+                    // set_num_threads runs each sgemm on every core, and two such workers oversubscribe the machine.
+                    // Re-applying the process-wide setting gives this worker the count the caller chose.
+                    torch.set_num_threads(torchThreads);
+                }
                 int qb = item / dataParts, part = item % dataParts;
                 int q0 = qb * queryBlock, qn = Math.Min(queryBlock, nq - q0);
                 int r0 = part * partRows, r1 = Math.Min(n, r0 + partRows);
