@@ -12,6 +12,7 @@ public sealed class ZeroShotDatasetsTests : IDisposable
     [InlineData("cifar10", 10, 18)]
     [InlineData("cifar100", 100, 18)]
     [InlineData("imagenet1k", 1000, 80)]
+    [InlineData("fashion-mnist", 10, 8)]
     public void Get_BuiltIn_CountsAsPublished(string name, int classes, int templates)
     {
         var dataset = ZeroShotDatasets.Get(name);
@@ -27,6 +28,7 @@ public sealed class ZeroShotDatasetsTests : IDisposable
     [InlineData("cifar100", 18)]
     [InlineData("imagenet1k", 80)]
     [InlineData("imagenet1k-simple", 7)]
+    [InlineData("fashion-mnist", 8)]
     public void GetTemplates_EveryTemplateHasExactlyOnePlaceholder(string name, int count)
     {
         var templates = ZeroShotDatasets.GetTemplates(name);
@@ -73,7 +75,7 @@ public sealed class ZeroShotDatasetsTests : IDisposable
         var e = Assert.Throws<ArgumentException>(() => ZeroShotDatasets.Get("mnist"));
 
         Assert.Contains("mnist", e.Message);
-        Assert.Contains("cifar10, cifar100, imagenet1k", e.Message);
+        Assert.Contains("cifar10, cifar100, fashion-mnist, imagenet1k", e.Message);
         Assert.Contains("imagenet1k-simple", Assert.Throws<ArgumentException>(() => ZeroShotDatasets.GetTemplates("imagenet")).Message);
     }
 
