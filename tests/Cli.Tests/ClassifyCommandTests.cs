@@ -90,7 +90,7 @@ public sealed class ClassifyCommandTests : CliTestBase, IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("mnist", result.Stderr);
-        Assert.Contains("cifar10, cifar100, imagenet1k", result.Stderr);
+        Assert.Contains("cifar10, cifar100, fashion-mnist, imagenet1k", result.Stderr);
     }
 
     [Fact]

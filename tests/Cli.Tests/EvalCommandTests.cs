@@ -189,7 +189,8 @@ public sealed class EvalCommandTests : CliTestBase, IDisposable
     [InlineData("cifar100-test", "cifar100")]
     [InlineData("cifar1000", "imagenet1k")]
     [InlineData("imagenet1k-simple-val", "imagenet1k-simple")]
-    [InlineData("fashion-mnist-test", "imagenet1k")]
+    [InlineData("fashion-mnist-test", "fashion-mnist")]
+    [InlineData("mnist-test", "imagenet1k")]
     public void DefaultTemplatesFor_DatasetName_LongestBuiltInPrefix(string dataset, string expected)
     {
         // Act + Assert
