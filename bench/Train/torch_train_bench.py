@@ -15,9 +15,10 @@ p = argparse.ArgumentParser()
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--batch", type=int, default=32)
 p.add_argument("--iterations", type=int, default=3)
+p.add_argument("--torch-threads", type=int, default=None, help="torch's intra-op pool; default --threads (OpenBLAS follows OPENBLAS_NUM_THREADS)")
 a = p.parse_args()
 
-torch.set_num_threads(a.threads)
+torch.set_num_threads(a.torch_threads or a.threads)
 torch.manual_seed(0)
 cfg = dict(quick_gelu=False, embed_dim=256,
            vision=dict(image_size=64, patch_size=16, width=256, layers=4, head_width=64, mlp_ratio=4),

@@ -174,4 +174,53 @@ public sealed class TrainCommandTests : CliTestBase
             return Enumerable.Range(0, dim).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         }
     }
+
+    [Fact]
+    public void Train_ClipFromIdxSpec_ThenEmbedWithTheFinalModel()
+    {
+        // Arrange: the real pipeline end to end through mm: DatasetSpec (idx), DataLoader, CLIP tokenizer, a tiny CLIP
+        // from an architecture file; the final folder is a complete model that mm embed loads.
+        var dir = TempDir();
+        var pixels = Enumerable.Range(0, 12 * 10 * 10).Select(i => (byte)(i * 13 % 256)).ToArray();
+        WriteIdx(Path.Combine(dir, "img"), [12, 10, 10], pixels);
+        WriteIdx(Path.Combine(dir, "lab"), [12], Enumerable.Range(0, 12).Select(i => (byte)(i % 3)).ToArray());
+        File.WriteAllText(Path.Combine(dir, "arch.json"), """
+            {"embed_dim": 8, "quick_gelu": false,
+             "vision_cfg": {"image_size": 16, "layers": 1, "width": 16, "patch_size": 8, "head_width": 8, "mlp_ratio": 2},
+             "text_cfg": {"context_length": 8, "vocab_size": 49408, "width": 16, "heads": 2, "layers": 1}}
+            """);
+        var config = Path.Combine(dir, "config.json");
+        File.WriteAllText(config, $$"""
+            {"data": {"train": ["idx:{{dir}}/img,{{dir}}/lab"], "templates": ["a photo of a {}."]},
+             "model": {"kind": "clip", "architecture": "{{dir}}/arch.json", "tokenizer": "{{Vocabulary}}"},
+             "mode": "full", "optimizer": {"lr": 0.001},
+             "schedule": {"warmup_steps": 1, "total_steps": 3},
+             "batch_size": 4, "seed": 1, "output_dir": "{{dir}}/run", "checkpoint_every": 2, "log_every": 1}
+            """);
+
+        // Act
+        var train = Run("train", "--config", config);
+        var final = train.ExitCode == 0 ? train.Json.GetProperty("final_model").GetString()! : "";
+        var embed = Run("embed", "--model", final, "--text", "a photo of a 2.");
+
+        // Assert
+        Assert.Equal(0, train.ExitCode);
+        Assert.Equal(3, train.Json.GetProperty("step").GetInt32());
+        Assert.True(Directory.Exists(Path.Combine(dir, "run", "checkpoints", "step-00000002")));
+        Assert.Equal(0, embed.ExitCode);
+        Assert.Equal(8, embed.Json.GetProperty("dim").GetInt32());
+    }
+
+    private static void WriteIdx(string path, int[] dims, byte[] data)
+    {
+        using var file = File.Create(path);
+        file.Write([0, 0, 8, (byte)dims.Length]);
+        Span<byte> word = stackalloc byte[4];
+        foreach (int d in dims)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(word, d);
+            file.Write(word);
+        }
+        file.Write(data);
+    }
 }
