@@ -140,71 +140,18 @@ public sealed class ClipModel : IMultimodalEncoder
     /// <exception cref="ImageBatchException">An image could not be read; names the item and its index in <paramref name="paths"/>.</exception>
     public float[][] EncodeImages(IReadOnlyList<string> paths, int batchSize = 32, bool normalize = true, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(paths);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new float[paths.Count][];
-        int size = PreprocessOptions.ImageSize;
-        // Decode the next batch on worker threads while the network encodes the current one.
-        Task<float[]>? next = paths.Count > 0 ? PreprocessAsync(paths, 0, Math.Min(batchSize, paths.Count), cancellationToken) : null;
-        try
-        {
-            for (var start = 0; start < paths.Count; start += batchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int count = Math.Min(batchSize, paths.Count - start);
-                var pixels = next!.GetAwaiter().GetResult();
-                int nextStart = start + batchSize;
-                next = nextStart < paths.Count ? PreprocessAsync(paths, nextStart, Math.Min(batchSize, paths.Count - nextStart), cancellationToken) : null;
-                using var scope = NewDisposeScope();
-                using var input = tensor(pixels, [count, 3, size, size]);
-                CopyRows(EncodeImages(input, normalize), result, start);
-                progress?.Report(start + count);
-            }
-        }
-        finally
-        {
-            // On failure or cancellation the prefetch may still run: observe its outcome so no exception goes unobserved.
-            next?.ContinueWith(t => t.Exception, TaskScheduler.Default);
-        }
-        return result;
+        return ImageBatches.EncodePaths(paths, batchSize, (slice, ct) => Preprocessor.PreprocessBatch(slice, -1, ct),
+            (pixels, count) => EncodePixels(pixels, count, normalize), progress, cancellationToken);
     }
 
     /// <summary>Encodes images read from streams (each read to its end); <paramref name="names"/> label errors.</summary>
     /// <exception cref="ImageBatchException">An image could not be read; names the item and its index.</exception>
     public float[][] EncodeImages(IReadOnlyList<Stream> streams, IReadOnlyList<string>? names = null, int batchSize = 32, bool normalize = true, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(streams);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (names is not null && names.Count != streams.Count)
-        {
-            throw new ArgumentException($"{names.Count} names for {streams.Count} streams.", nameof(names));
-        }
         ObjectDisposedException.ThrowIf(_disposed, this);
-        int size = PreprocessOptions.ImageSize, plane = 3 * size * size;
-        var result = new float[streams.Count][];
-        for (var start = 0; start < streams.Count; start += batchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(batchSize, streams.Count - start);
-            var pixels = new float[(long)count * plane];
-            for (var i = 0; i < count; i++)
-            {
-                var name = names?[start + i] ?? $"stream #{start + i}";
-                try
-                {
-                    Preprocessor.Preprocess(streams[start + i], name, pixels.AsSpan(i * plane, plane));
-                }
-                catch (ImageDecodeException e)
-                {
-                    throw new ImageBatchException(start + i, name, e);
-                }
-            }
-            using var scope = NewDisposeScope();
-            using var input = tensor(pixels, [count, 3, size, size]);
-            CopyRows(EncodeImages(input, normalize), result, start);
-        }
-        return result;
+        return ImageBatches.EncodeStreams(streams, names, batchSize, Preprocessor.OutputLength, Preprocessor.Preprocess,
+            (pixels, count) => EncodePixels(pixels, count, normalize), cancellationToken);
     }
 
     /// <summary>Encodes preprocessed pixels [B, 3, S, S] (any device; moved to the model's) into embeddings [B, E].</summary>
@@ -297,18 +244,16 @@ public sealed class ClipModel : IMultimodalEncoder
         }
     }
 
-    private Task<float[]> PreprocessAsync(IReadOnlyList<string> paths, int start, int count, CancellationToken ct) =>
-        Task.Run(() =>
-        {
-            try
-            {
-                return Preprocessor.PreprocessBatch(Slice(paths, start, count), -1, ct);
-            }
-            catch (ImageBatchException e)
-            {
-                throw new ImageBatchException(start + e.Index, e.SourceName, e.InnerException ?? e);
-            }
-        }, ct);
+    /// <summary>Runs the image tower on [count, 3, S, S] host pixels; one row per image.</summary>
+    private float[][] EncodePixels(float[] pixels, int count, bool normalize)
+    {
+        int size = PreprocessOptions.ImageSize;
+        using var scope = NewDisposeScope();
+        using var input = tensor(pixels, [count, 3, size, size]);
+        var rows = new float[count][];
+        CopyRows(EncodeImages(input, normalize), rows, 0);
+        return rows;
+    }
 
     private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> items, int start, int count)
     {

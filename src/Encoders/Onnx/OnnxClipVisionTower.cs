@@ -56,12 +56,12 @@ public sealed class OnnxClipVisionTower : IImageEncoder
 
     /// <inheritdoc/>
     public float[][] EncodeImages(IReadOnlyList<string> paths, int batchSize = 32, bool normalize = true, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        OnnxImageBatches.EncodePaths(paths, batchSize, (slice, ct) => Preprocessor.PreprocessBatch(slice, -1, ct),
+        ImageBatches.EncodePaths(paths, batchSize, (slice, ct) => Preprocessor.PreprocessBatch(slice, -1, ct),
             (pixels, count) => EncodePixels(pixels, count, normalize), progress, cancellationToken);
 
     /// <inheritdoc/>
     public float[][] EncodeImages(IReadOnlyList<Stream> streams, IReadOnlyList<string>? names = null, int batchSize = 32, bool normalize = true, CancellationToken cancellationToken = default) =>
-        OnnxImageBatches.EncodeStreams(streams, names, batchSize, Preprocessor.OutputLength, Preprocessor.Preprocess,
+        ImageBatches.EncodeStreams(streams, names, batchSize, Preprocessor.OutputLength, Preprocessor.Preprocess,
             (pixels, count) => EncodePixels(pixels, count, normalize), cancellationToken);
 
     /// <summary>Runs the graph on preprocessed pixels: row-major [count, 3, S, S] floats in, one embedding per image out.</summary>

@@ -115,11 +115,11 @@ public sealed class ResNet18ImageEncoder : IImageEncoder, IDisposable
 
     /// <inheritdoc/>
     public float[][] EncodeImages(IReadOnlyList<string> paths, int batchSize = 32, bool normalize = true, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        OnnxImageBatches.EncodePaths(paths, batchSize, PixelsBatch, (pixels, count) => EncodePixels(pixels, count, normalize), progress, cancellationToken);
+        ImageBatches.EncodePaths(paths, batchSize, PixelsBatch, (pixels, count) => EncodePixels(pixels, count, normalize), progress, cancellationToken);
 
     /// <inheritdoc/>
     public float[][] EncodeImages(IReadOnlyList<Stream> streams, IReadOnlyList<string>? names = null, int batchSize = 32, bool normalize = true, CancellationToken cancellationToken = default) =>
-        OnnxImageBatches.EncodeStreams(streams, names, batchSize, 3 * ImageSize * ImageSize,
+        ImageBatches.EncodeStreams(streams, names, batchSize, 3 * ImageSize * ImageSize,
             (stream, name, destination) => ToPlanar(Preprocessor.ResizeAndCrop(stream, name), destination),
             (pixels, count) => EncodePixels(pixels, count, normalize), cancellationToken);
 

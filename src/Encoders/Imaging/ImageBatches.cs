@@ -1,20 +1,18 @@
-using MultiModal.Encoders.Imaging;
-
-namespace MultiModal.Encoders.Onnx;
+namespace MultiModal.Encoders.Imaging;
 
 /// <summary>Decodes one image into a destination of <c>3 · S · S</c> floats (CHW).</summary>
 internal delegate void StreamPreprocessor(Stream stream, string sourceName, Span<float> destination);
 
 /// <summary>
-/// The batching loop of the ONNX image towers, as <see cref="ClipModel"/> runs it: images of the next batch are
-/// decoded in parallel on worker threads while the current batch runs through the graph; rows follow the input order.
+/// The batching loop of every image tower (<see cref="ClipModel"/> and the ONNX towers): images of the next batch are
+/// decoded in parallel on worker threads while the current batch runs through the network; rows follow the input order.
 /// </summary>
-internal static class OnnxImageBatches
+internal static class ImageBatches
 {
     /// <param name="paths">Image files.</param>
-    /// <param name="batchSize">Images per graph run.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
     /// <param name="preprocessBatch">Decodes a slice of paths in parallel into [n, 3, S, S]; throws <see cref="ImageBatchException"/> with the index within the slice.</param>
-    /// <param name="encode">Runs the graph on [n, 3, S, S] pixels and returns n rows.</param>
+    /// <param name="encode">Runs the network on [n, 3, S, S] pixels and returns n rows.</param>
     /// <param name="progress">Receives the count encoded after each batch.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     public static float[][] EncodePaths(IReadOnlyList<string> paths, int batchSize, Func<IReadOnlyList<string>, CancellationToken, float[]> preprocessBatch,
@@ -47,10 +45,10 @@ internal static class OnnxImageBatches
 
     /// <param name="streams">Encoded images, each read to its end.</param>
     /// <param name="names">Labels for errors, or null for "stream #i".</param>
-    /// <param name="batchSize">Images per graph run.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
     /// <param name="plane">Floats per image (3 · S · S).</param>
     /// <param name="preprocess">Decodes one image.</param>
-    /// <param name="encode">Runs the graph on [n, 3, S, S] pixels and returns n rows.</param>
+    /// <param name="encode">Runs the network on [n, 3, S, S] pixels and returns n rows.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     public static float[][] EncodeStreams(IReadOnlyList<Stream> streams, IReadOnlyList<string>? names, int batchSize, int plane,
         StreamPreprocessor preprocess, Func<float[], int, float[][]> encode, CancellationToken cancellationToken)
