@@ -43,9 +43,11 @@ public sealed class ResNet18ImageEncoder : IImageEncoder, IDisposable
     private readonly OnnxSession _prep;
     private readonly OnnxSession _net;
     private readonly string _prepInput, _prepOutput, _netInput, _netOutput;
+    private readonly int _parallelism;
 
-    private ResNet18ImageEncoder(OnnxSession prep, OnnxSession net, ImagePreprocessor preprocessor)
+    private ResNet18ImageEncoder(OnnxSession prep, OnnxSession net, ImagePreprocessor preprocessor, int parallelism)
     {
+        _parallelism = parallelism;
         _prep = prep;
         _net = net;
         Preprocessor = preprocessor;
@@ -74,13 +76,16 @@ public sealed class ResNet18ImageEncoder : IImageEncoder, IDisposable
             ResizeMode = ImageResizeMode.Shortest,
             Interpolation = options.Interpolation,
         });
-        var prep = OnnxSession.Open(Path.Combine(dir, PreprocessModelRelativePath), options.Session);
+        // Parallel single-image runs, each on one intra-op thread, unless the caller fixed the thread count.
+        var session = options.Session.IntraOpThreads == 0 ? options.Session with { IntraOpThreads = 1 } : options.Session;
+        int parallelism = options.Parallelism == 0 ? Environment.ProcessorCount : options.Parallelism;
+        var prep = OnnxSession.Open(Path.Combine(dir, PreprocessModelRelativePath), session);
         try
         {
-            var net = OnnxSession.Open(Path.Combine(dir, NetworkModelRelativePath), options.Session);
+            var net = OnnxSession.Open(Path.Combine(dir, NetworkModelRelativePath), session);
             try
             {
-                return new ResNet18ImageEncoder(prep, net, preprocessor);
+                return new ResNet18ImageEncoder(prep, net, preprocessor, parallelism);
             }
             catch
             {
@@ -134,7 +139,7 @@ public sealed class ResNet18ImageEncoder : IImageEncoder, IDisposable
         return result;
     }
 
-    /// <summary>Runs the two graphs on [count, 3, 224, 224] planar RGB pixels in [0, 255], one image at a time.</summary>
+    /// <summary>Runs the two graphs on [count, 3, 224, 224] planar RGB pixels in [0, 255]: one image per run, <see cref="ResNet18Options.Parallelism"/> runs at once.</summary>
     public float[][] EncodePixels(float[] pixels, int count, bool normalize = true)
     {
         ArgumentNullException.ThrowIfNull(pixels);
@@ -145,21 +150,30 @@ public sealed class ResNet18ImageEncoder : IImageEncoder, IDisposable
         }
         var result = new float[count][];
         long[] shape = [1, 3, ImageSize, ImageSize];
-        for (var i = 0; i < count; i++)
+        // Sessions are thread-safe; the graphs take one image per run, so images run concurrently.
+        try
         {
-            using var raw = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels.AsMemory(i * plane, plane), shape);
-            var (bgr, _) = _prep.Run([(_prepInput, raw)], _prepOutput);
-            using var input = OrtValue.CreateTensorValueFromMemory(bgr, shape);
-            var (features, featureShape) = _net.Run([(_netInput, input)], _netOutput);
-            if (features.Length != FeatureDim)
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, i =>
             {
-                throw new OnnxModelException(_net.Source, $"'{_net.Source}': {_netOutput} has shape [{string.Join(", ", featureShape)}]; expected {FeatureDim} features.");
-            }
-            if (normalize)
-            {
-                EmbeddingMath.Normalize(features);
-            }
-            result[i] = features;
+                using var raw = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels.AsMemory(i * plane, plane), shape);
+                var (bgr, _) = _prep.Run([(_prepInput, raw)], _prepOutput);
+                using var input = OrtValue.CreateTensorValueFromMemory(bgr, shape);
+                var (features, featureShape) = _net.Run([(_netInput, input)], _netOutput);
+                if (features.Length != FeatureDim)
+                {
+                    throw new OnnxModelException(_net.Source, $"'{_net.Source}': {_netOutput} has shape [{string.Join(", ", featureShape)}]; expected {FeatureDim} features.");
+                }
+                if (normalize)
+                {
+                    EmbeddingMath.Normalize(features);
+                }
+                result[i] = features;
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Report the failure itself (all images fail the same way when a graph is wrong).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         return result;
     }

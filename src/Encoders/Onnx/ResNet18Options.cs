@@ -5,8 +5,19 @@ namespace MultiModal.Encoders.Onnx;
 /// <summary>How <see cref="ResNet18ImageEncoder"/> is loaded.</summary>
 public sealed record ResNet18Options
 {
-    /// <summary>ONNX Runtime session settings. Default: CPU, ONNX Runtime's thread count.</summary>
+    /// <summary>
+    /// ONNX Runtime session settings. Default: CPU; with <see cref="OnnxSessionOptions.IntraOpThreads"/> 0 each session
+    /// gets one intra-op thread, because the parallelism comes from <see cref="Parallelism"/> instead.
+    /// </summary>
     public OnnxSessionOptions Session { get; init; } = new();
+
+    /// <summary>
+    /// Images run through the graphs at once (the graphs take one image per run); 0 means
+    /// <see cref="Environment.ProcessorCount"/>. Concurrent single-threaded runs scale where ONNX Runtime's intra-op pool
+    /// does not: on 2 cores, 2 concurrent runs give 1.9× the images/s of one run with 2 intra-op threads (which gives
+    /// the same as 1).
+    /// </summary>
+    public int Parallelism { get; init; }
 
     /// <summary>
     /// The <c>DnnImageModels</c> folder of the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 (holding
@@ -30,6 +41,10 @@ public sealed record ResNet18Options
         ArgumentNullException.ThrowIfNull(Session, nameof(Session));
         ArgumentNullException.ThrowIfNull(ImageLimits, nameof(ImageLimits));
         Session.Validate();
+        if (Parallelism < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Parallelism), Parallelism, "Must be 0 (every core) or positive.");
+        }
         if (!Enum.IsDefined(Interpolation))
         {
             throw new ArgumentOutOfRangeException(nameof(Interpolation), Interpolation, "Unknown interpolation.");

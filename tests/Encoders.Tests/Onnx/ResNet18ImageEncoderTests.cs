@@ -38,6 +38,28 @@ public sealed class ResNet18ImageEncoderTests
     }
 
     [Fact]
+    public void EncodeImages_ConcurrentRuns_EqualOneAtATime()
+    {
+        // Images run concurrently (Parallelism) on thread-safe sessions; each image's arithmetic is unchanged.
+        var paths = new[] { "butterfly.jpg", "camera.png", "chelsea.png", "coffee.png", "fruits.jpg" }.Select(f => Path.Combine(TestPaths.Images, f)).ToArray();
+        using var serial = ResNet18ImageEncoder.Load(Options with { Parallelism = 1 });
+        using var parallel = ResNet18ImageEncoder.Load(Options with { Parallelism = 3 });
+
+        var a = serial.EncodeImages(paths, batchSize: 5, normalize: false);
+        var b = parallel.EncodeImages(paths, batchSize: 5, normalize: false);
+
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void Load_NegativeParallelism_ThrowsNamingTheField()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ResNet18ImageEncoder.Load(Options with { Parallelism = -1 }));
+
+        Assert.Equal("Parallelism", e.ParamName);
+    }
+
+    [Fact]
     public void ExtractPixels_FixtureImage_IsPlanarRgbInByteRangeAsPil()
     {
         // Arrange
