@@ -164,21 +164,16 @@ public sealed class ClipModel : IMultimodalEncoder
     /// <summary>Encodes texts in batches; rows follow the input order. Over-long texts are handled per the tokenizer's options.</summary>
     public float[][] EncodeTexts(IReadOnlyList<string> texts, int batchSize = 256, bool normalize = true, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new float[texts.Count][];
-        int context = Tokenizer.ContextLength;
-        for (var start = 0; start < texts.Count; start += batchSize)
+        return TextBatches.Encode(texts, batchSize, slice =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(batchSize, texts.Count - start);
-            var batch = Tokenizer.Tokenize(Slice(texts, start, count));
+            var batch = Tokenizer.Tokenize(slice);
             using var scope = NewDisposeScope();
-            using var input = tensor(batch.Ids, [count, context]);
-            CopyRows(EncodeTexts(input, normalize), result, start);
-        }
-        return result;
+            using var input = tensor(batch.Ids, [slice.Count, Tokenizer.ContextLength]);
+            var rows = new float[slice.Count][];
+            CopyRows(EncodeTexts(input, normalize), rows, 0);
+            return rows;
+        }, cancellationToken);
     }
 
     /// <summary>Encodes token ids [B, L] (int64) into embeddings [B, E].</summary>
@@ -253,20 +248,6 @@ public sealed class ClipModel : IMultimodalEncoder
         var rows = new float[count][];
         CopyRows(EncodeImages(input, normalize), rows, 0);
         return rows;
-    }
-
-    private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> items, int start, int count)
-    {
-        if (start == 0 && count == items.Count)
-        {
-            return items;
-        }
-        var slice = new T[count];
-        for (var i = 0; i < count; i++)
-        {
-            slice[i] = items[start + i];
-        }
-        return slice;
     }
 
     private static void CopyRows(Tensor embeddings, float[][] destination, int start)

@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Tokenizers;
+using MultiModal.Encoders.Tokenization;
 
 namespace MultiModal.Encoders.Onnx;
 
@@ -175,25 +176,16 @@ public sealed class MiniLmTextEncoder : ITextEncoder, IDisposable
     }
 
     /// <inheritdoc/>
-    public float[][] EncodeTexts(IReadOnlyList<string> texts, int batchSize = 256, bool normalize = true, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var result = new float[texts.Count][];
-        for (var start = 0; start < texts.Count; start += batchSize)
+    public float[][] EncodeTexts(IReadOnlyList<string> texts, int batchSize = 256, bool normalize = true, CancellationToken cancellationToken = default) =>
+        TextBatches.Encode(texts, batchSize, slice =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(batchSize, texts.Count - start);
-            var rows = new int[count][];
-            for (var i = 0; i < count; i++)
+            var rows = new int[slice.Count][];
+            for (var i = 0; i < slice.Count; i++)
             {
-                rows[i] = Tokenize(texts[start + i] ?? throw new ArgumentException($"texts[{start + i}] is null.", nameof(texts)));
+                rows[i] = Tokenize(slice[i] ?? throw new ArgumentException("A text is null.", nameof(texts)));
             }
-            var pooled = Run(rows, out _);
-            EmbeddingMath.Rows(pooled, count, EmbedDim, normalize).CopyTo(result, start);
-        }
-        return result;
-    }
+            return EmbeddingMath.Rows(Run(rows, out _), slice.Count, EmbedDim, normalize);
+        }, cancellationToken);
 
     /// <summary>Pads the rows to the longest with [PAD] (mask 0), runs the graph and mean-pools: [rows, hidden] row-major.</summary>
     private float[] Run(int[][] rows, out int width)

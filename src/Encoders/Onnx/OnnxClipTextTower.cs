@@ -59,24 +59,8 @@ public sealed class OnnxClipTextTower : ITextEncoder
     public string ModelPath => _session.Source;
 
     /// <inheritdoc/>
-    public float[][] EncodeTexts(IReadOnlyList<string> texts, int batchSize = 256, bool normalize = true, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var result = new float[texts.Count][];
-        for (var start = 0; start < texts.Count; start += batchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(batchSize, texts.Count - start);
-            var slice = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                slice[i] = texts[start + i];
-            }
-            EncodeTokens(Tokenizer.Tokenize(slice).Ids, count, normalize).CopyTo(result, start);
-        }
-        return result;
-    }
+    public float[][] EncodeTexts(IReadOnlyList<string> texts, int batchSize = 256, bool normalize = true, CancellationToken cancellationToken = default) =>
+        TextBatches.Encode(texts, batchSize, slice => EncodeTokens(Tokenizer.Tokenize(slice).Ids, slice.Count, normalize), cancellationToken);
 
     /// <summary>Runs the graph on token rows: row-major [count, context] ids in, one embedding per row out.</summary>
     /// <exception cref="OnnxModelException">The graph returned embeddings of another shape.</exception>
