@@ -75,6 +75,20 @@ public sealed class DemoCommandTests : CliTestBase, IDisposable
     }
 
     [Fact]
+    public void Demo_CorruptLabels_ExitsOneNamingTheFile()
+    {
+        var data = WriteData();
+        var labels = Path.Combine(data, "t10k-labels-idx1-ubyte");
+        File.WriteAllBytes(labels, [1, 2, 3, 4, 5, 6, 7]); // not an IDX header
+
+        var result = Run("demo", "--model", HfModel, "--data", data, "--out", Path.Combine(_dir, "o"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(labels, result.Stderr);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
     public void Demo_MissingData_ExitsOneSayingHowToInstall()
     {
         var result = Run("demo", "--model", HfModel, "--data", Path.Combine(_dir, "none"), "--out", Path.Combine(_dir, "o"));

@@ -211,6 +211,50 @@ public sealed class TrainCommandTests : CliTestBase
         Assert.Equal(8, embed.Json.GetProperty("dim").GetInt32());
     }
 
+    [Fact]
+    public void Train_MalformedDatasetSpec_ExitsOneQuotingTheSpec()
+    {
+        var dir = TempDir();
+        File.WriteAllText(Path.Combine(dir, "arch.json"), """
+            {"embed_dim": 8, "vision_cfg": {"image_size": 16, "layers": 1, "width": 16, "patch_size": 8, "head_width": 8},
+             "text_cfg": {"context_length": 8, "vocab_size": 49408, "width": 16, "heads": 2, "layers": 1}}
+            """);
+        var config = Path.Combine(dir, "config.json");
+        File.WriteAllText(config, $$"""
+            {"data": {"train": ["nosuchkind:/data/x"]},
+             "model": {"kind": "clip", "architecture": "{{dir}}/arch.json", "tokenizer": "{{Vocabulary}}"},
+             "schedule": {"warmup_steps": 1, "total_steps": 3}, "batch_size": 4, "output_dir": "{{dir}}/run"}
+            """);
+
+        var r = Run("train", "--config", config);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("nosuchkind:/data/x", r.Stderr);
+    }
+
+    [Fact]
+    public void Train_TruncatedIdxImages_ExitsOneNamingTheFile()
+    {
+        var dir = TempDir();
+        WriteIdx(Path.Combine(dir, "img"), [12, 10, 10], new byte[100]); // header says 1200 bytes of pixels
+        WriteIdx(Path.Combine(dir, "lab"), [12], new byte[12]);
+        File.WriteAllText(Path.Combine(dir, "arch.json"), """
+            {"embed_dim": 8, "vision_cfg": {"image_size": 16, "layers": 1, "width": 16, "patch_size": 8, "head_width": 8},
+             "text_cfg": {"context_length": 8, "vocab_size": 49408, "width": 16, "heads": 2, "layers": 1}}
+            """);
+        var config = Path.Combine(dir, "config.json");
+        File.WriteAllText(config, $$"""
+            {"data": {"train": ["idx:{{dir}}/img,{{dir}}/lab"]},
+             "model": {"kind": "clip", "architecture": "{{dir}}/arch.json", "tokenizer": "{{Vocabulary}}"},
+             "schedule": {"warmup_steps": 1, "total_steps": 3}, "batch_size": 4, "output_dir": "{{dir}}/run"}
+            """);
+
+        var r = Run("train", "--config", config);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(Path.Combine(dir, "img"), r.Stderr);
+    }
+
     private static void WriteIdx(string path, int[] dims, byte[] data)
     {
         using var file = File.Create(path);
