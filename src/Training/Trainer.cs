@@ -38,6 +38,7 @@ public sealed class Trainer : IDisposable
     private readonly TrainingOptimizer? _optimizer;
     private readonly nn.Module? _trainedModule;
     private TrainingState? _state;
+    private ClipTokenizer? _configTokenizer;
 
     private Trainer(TrainingConfig config, TrainingEnvironment environment, ClipModel? clipModel, ClipNetwork? network, ProjectedDualEncoder? dual)
     {
@@ -218,8 +219,9 @@ public sealed class Trainer : IDisposable
         return new ClipInputs(TokenizerFromConfig(), new ImagePreprocessOptions { ImageSize = _network!.Config.Vision.ImageSize });
     }
 
+    /// <summary><c>model.tokenizer</c>, read once (the loader and the final save both need it).</summary>
     private ClipTokenizer? TokenizerFromConfig() => Config.Model.Tokenizer is { } path
-        ? ClipTokenizer.FromModelDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", new ClipTokenizerOptions { ContextLength = _network!.Config.Text.ContextLength }, path)
+        ? _configTokenizer ??= ClipTokenizer.FromModelDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", new ClipTokenizerOptions { ContextLength = _network!.Config.Text.ContextLength }, path)
         : null;
 
     private FeatureBatchSource FeatureSource(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
