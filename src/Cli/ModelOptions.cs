@@ -40,9 +40,10 @@ internal sealed record ModelOptions(string Directory, Device Device, string? Tok
     public ClipModel LoadClip()
     {
         var directory = MultimodalModels.ResolveDirectory(Directory);
-        if (MultimodalModels.Detect(directory) != MultimodalModelKind.Clip)
+        var kind = MultimodalModels.Detect(directory);
+        if (kind != MultimodalModelKind.Clip)
         {
-            throw new UsageException($"--model '{Directory}' is a {MultimodalModels.Detect(directory)} model; this command needs a CLIP checkpoint (TorchSharp towers).");
+            throw new UsageException($"--model '{Directory}' is a {kind} model; this command needs a CLIP checkpoint (TorchSharp towers).");
         }
         return ClipModel.Load(directory, new ClipLoadOptions { Device = Device, TokenizerPath = Tokenizer });
     }

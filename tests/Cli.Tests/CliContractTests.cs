@@ -186,4 +186,15 @@ public sealed class CliContractTests : CliTestBase
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    [Fact]
+    public void Info_OnnxExportModel_ExitTwoSayingItNeedsACheckpoint()
+    {
+        // tokenize, preprocess and info read the CLIP checkpoint's own tokenizer and preprocessing.
+        var r = Run("info", "--model", Path.Combine(Fixtures, "onnx", "clip-split"));
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("OnnxClip", r.Stderr);
+        Assert.Contains("CLIP checkpoint", r.Stderr);
+    }
 }

@@ -31,6 +31,20 @@ public abstract class CliTestBase
 
     protected static string Image(string name) => Path.Combine(Fixtures, "images", name);
 
+    /// <summary>Writes an uncompressed IDX ubyte file (MNIST format): magic 00 00 08 ndims, big-endian sizes, data.</summary>
+    protected static void WriteIdx(string path, int[] dims, byte[] data)
+    {
+        using var file = File.Create(path);
+        file.Write([0, 0, 8, (byte)dims.Length]);
+        Span<byte> word = stackalloc byte[4];
+        foreach (int d in dims)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(word, d);
+            file.Write(word);
+        }
+        file.Write(data);
+    }
+
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

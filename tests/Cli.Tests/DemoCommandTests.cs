@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using MultiModal.Index.Flat;
 
 namespace MultiModal.Cli.Tests;
@@ -27,19 +26,6 @@ public sealed class DemoCommandTests : CliTestBase, IDisposable
         WriteIdx(Path.Combine(data, "t10k-images-idx3-ubyte"), [20, 28, 28], pixels);
         WriteIdx(Path.Combine(data, "t10k-labels-idx1-ubyte"), [20], Enumerable.Range(0, 20).Select(i => (byte)(i % 10)).ToArray());
         return data;
-    }
-
-    private static void WriteIdx(string path, int[] dims, byte[] data)
-    {
-        using var file = File.Create(path);
-        file.Write([0, 0, 8, (byte)dims.Length]);
-        Span<byte> word = stackalloc byte[4];
-        foreach (int d in dims)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(word, d);
-            file.Write(word);
-        }
-        file.Write(data);
     }
 
     [Fact]

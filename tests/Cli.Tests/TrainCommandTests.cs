@@ -254,17 +254,4 @@ public sealed class TrainCommandTests : CliTestBase
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(Path.Combine(dir, "img"), r.Stderr);
     }
-
-    private static void WriteIdx(string path, int[] dims, byte[] data)
-    {
-        using var file = File.Create(path);
-        file.Write([0, 0, 8, (byte)dims.Length]);
-        Span<byte> word = stackalloc byte[4];
-        foreach (int d in dims)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(word, d);
-            file.Write(word);
-        }
-        file.Write(data);
-    }
 }
