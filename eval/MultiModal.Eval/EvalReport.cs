@@ -1,4 +1,5 @@
 using System.Text;
+using MultiModal.Encoders.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 

@@ -7,11 +7,12 @@ namespace MultiModal.Index;
 /// <summary>Opens a saved index directory of any kind (FAISS's <c>read_index</c>): the manifest says which.</summary>
 public static class SavedIndex
 {
-    /// <summary>The kind of the saved index: "flat" or "hnsw". Finishes or undoes an interrupted save first.</summary>
+    /// <summary>The kind of the saved index: "flat" or "hnsw". Changes nothing on disk.</summary>
     /// <exception cref="IndexFormatException">The directory or its manifest is missing or malformed; names the file.</exception>
     public static string ReadKind(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        using var readLock = IndexFiles.LockForReading(directory);
         var (full, manifest) = IndexFiles.OpenForLoad(directory, kind: null);
         return manifest.Kind is FlatIndex.Kind or HnswIndex.Kind
             ? manifest.Kind

@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using MultiModal.Encoders.IO;
 using TorchSharp;
 
 namespace MultiModal.Encoders.Checkpoints;
 
-/// <summary>Writes tensors to a safetensors file atomically (temp file, flush to disk, rename).</summary>
+/// <summary>Writes tensors to a safetensors file atomically (through <see cref="IO.AtomicFile"/>).</summary>
 /// <remarks>
 /// Layout follows the reference serializer (safetensors/src/tensor.rs, <c>prepare</c>): data ordered by element
 /// size, largest first, then by name, so every tensor starts at a multiple of its element size; the header is
@@ -53,29 +53,17 @@ public static class SafeTensorsWriter
         ArgumentNullException.ThrowIfNull(tensors);
         var entries = Describe(tensors);
         var header = BuildHeader(entries, metadata);
-        var fullPath = Path.GetFullPath(path);
-        var tempPath = $"{fullPath}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
-        try
+        using var writer = AtomicFile.Create(path);
+        var stream = writer.Stream;
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+        stream.Write(prefix);
+        stream.Write(header);
+        foreach (var entry in entries.OrderBy(e => e.Begin))
         {
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                foreach (var entry in entries.OrderBy(e => e.Begin))
-                {
-                    WriteData(stream, entry, chunkBytes);
-                }
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tempPath, fullPath, overwrite: true);
+            WriteData(stream, entry, chunkBytes);
         }
-        catch
-        {
-            TryDelete(tempPath);
-            throw;
-        }
+        writer.Commit();
     }
 
     private sealed record Entry(string Name, torch.Tensor Tensor, SafeTensorsDType DType, long[] Shape, long Begin, long End);
@@ -169,7 +157,7 @@ public static class SafeTensorsWriter
     }
 
     /// <summary>Copies one tensor to contiguous CPU memory (if needed) and streams its storage bytes.</summary>
-    private static void WriteData(FileStream stream, Entry entry, int chunkBytes)
+    private static void WriteData(Stream stream, Entry entry, int chunkBytes)
     {
         // The scope disposes the CPU/contiguous copies made here, never the caller's tensor.
         using var scope = torch.NewDisposeScope();
@@ -184,22 +172,6 @@ public static class SafeTensorsWriter
         {
             throw new InvalidOperationException(
                 $"Tensor '{entry.Name}' produced {written} bytes, expected {entry.End - entry.Begin}; was it resized while saving?");
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original exception is the one that matters.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same.
         }
     }
 }

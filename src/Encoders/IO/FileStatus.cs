@@ -16,7 +16,7 @@ namespace MultiModal.Encoders.IO;
 /// <param name="Device">The device holding it (major &lt;&lt; 32 | minor); 0 where unknown.</param>
 /// <param name="Inode">The inode number; 0 where unknown.</param>
 /// <param name="Size">Bytes, for regular files.</param>
-public readonly partial record struct FileStatus(FileKind Kind, ulong Device, ulong Inode, long Size)
+public readonly record struct FileStatus(FileKind Kind, ulong Device, ulong Inode, long Size)
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
@@ -39,7 +39,7 @@ public readonly partial record struct FileStatus(FileKind Kind, ulong Device, ul
             return Portable(path, followLinks);
         }
         Span<byte> buffer = stackalloc byte[StatxBufferBytes];
-        int rc = Native.statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, ref MemoryMarshal.GetReference(buffer));
+        int rc = LibC.statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, ref MemoryMarshal.GetReference(buffer));
         if (rc != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -66,7 +66,7 @@ public readonly partial record struct FileStatus(FileKind Kind, ulong Device, ul
         {
             handle.DangerousAddRef(ref added);
             int fd = (int)handle.DangerousGetHandle();
-            if (Native.statx(fd, string.Empty, AtEmptyPath, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
+            if (LibC.statx(fd, string.Empty, AtEmptyPath, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
             {
                 throw new IOException($"{pathForMessages}: cannot read the file status ({Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}).");
             }
@@ -145,11 +145,5 @@ public readonly partial record struct FileStatus(FileKind Kind, ulong Device, ul
         return info is DirectoryInfo || (info.Attributes & FileAttributes.Directory) != 0
             ? new FileStatus(FileKind.Directory, 0, 0, 0)
             : new FileStatus(FileKind.Regular, 0, 0, ((FileInfo)info).Length);
-    }
-
-    private static partial class Native
-    {
-        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
     }
 }

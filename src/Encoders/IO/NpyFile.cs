@@ -77,26 +77,15 @@ public static class NpyFile
         int unpadded = 10 + dict.Length + 1;
         int padding = (64 - unpadded % 64) % 64;
         var header = Encoding.ASCII.GetBytes(dict + new string(' ', padding) + "\n");
-        var tmp = $"{path}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
-            {
-                stream.Write(Magic);
-                stream.Write([1, 0]);
-                Span<byte> len = stackalloc byte[2];
-                BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
-                stream.Write(len);
-                stream.Write(header);
-                stream.Write(payload);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(tmp);
-            throw;
-        }
+        using var writer = AtomicFile.Create(path);
+        var stream = writer.Stream;
+        stream.Write(Magic);
+        stream.Write([1, 0]);
+        Span<byte> len = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
+        stream.Write(len);
+        stream.Write(header);
+        stream.Write(payload);
+        writer.Commit();
     }
 }

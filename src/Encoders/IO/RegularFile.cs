@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace MultiModal.Encoders.IO;
@@ -12,12 +11,8 @@ namespace MultiModal.Encoders.IO;
 /// writer) and its kind is checked on the open handle, so a file swapped after a check cannot slip through. The flag
 /// has no effect on reads of regular files. Elsewhere the kind is checked before a normal open.
 /// </remarks>
-public static partial class RegularFile
+public static class RegularFile
 {
-    private const int ORdOnly = 0;
-    private const int ONonBlock = 0x800;
-    private const int OCloExec = 0x80000;
-
     /// <summary>Opens <paramref name="path"/> for reading (following symbolic links).</summary>
     /// <exception cref="FileNotFoundException">Nothing is at the path.</exception>
     /// <exception cref="NotARegularFileException">The path names a folder, FIFO, device or socket.</exception>
@@ -68,11 +63,10 @@ public static partial class RegularFile
             EnsureRegular(path);
             return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         }
-        int fd = Native.open(path, ORdOnly | ONonBlock | OCloExec, 0);
-        if (fd < 0)
+        var handle = LibC.Open(path, LibC.ORdOnly | LibC.ONonBlock | LibC.OCloExec, 0, out int errno);
+        if (handle is null)
         {
-            int errno = Marshal.GetLastPInvokeError();
-            string reason = Marshal.GetPInvokeErrorMessage(errno);
+            string reason = LibC.Describe(errno);
             throw errno switch
             {
                 2 or 20 => new FileNotFoundException($"{path}: no such file.", path),
@@ -80,7 +74,6 @@ public static partial class RegularFile
                 _ => new IOException($"{path}: cannot open the file ({reason})."),
             };
         }
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
             var status = FileStatus.Of(handle, path);
@@ -97,9 +90,4 @@ public static partial class RegularFile
         }
     }
 
-    private static partial class Native
-    {
-        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int open(string path, int flags, int mode);
-    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MultiModal.Encoders.IO;
 using MultiModal.Index.Persistence;
 
 namespace MultiModal.Index.Flat;
@@ -63,6 +64,7 @@ public sealed partial class FlatIndex
         options.Validate();
         indexOptions ??= new FlatIndexOptions();
         indexOptions.Validate();
+        using var readLock = IndexFiles.LockForReading(directory);
         (directory, var manifest) = IndexFiles.OpenForLoad(directory, Kind);
         var manifestPath = Path.Combine(directory, IndexManifest.FileName);
         var metric = manifest.ParseMetric(directory);
@@ -89,7 +91,7 @@ public sealed partial class FlatIndex
         KeyMap keys;
         try
         {
-            keys = KeyMap.FromRows(MemoryMarshal.Cast<byte, long>(File.ReadAllBytes(keysPath)));
+            keys = KeyMap.FromRows(MemoryMarshal.Cast<byte, long>(RegularFile.ReadAllBytes(keysPath)));
         }
         catch (ArgumentException e)
         {
@@ -145,7 +147,7 @@ public sealed partial class FlatIndex
         }
         var store = new VectorStore(dimensions, storage, count);
         store.EnsureWritable(count);
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
+        using (var stream = RegularFile.OpenRead(path, 1 << 20))
         {
             long total = count * store.RowBytes;
             for (long offset = 0; offset < total;)

@@ -44,8 +44,7 @@ public sealed partial class HnswIndex
                 temp =>
                 {
                     var graph = Path.Combine(temp, GraphFile);
-                    UsearchNative.SaveTo(handle, graph);
-                    IndexFiles.FlushToDisk(graph);
+                    UsearchNative.SaveTo(handle, graph); // fsynced with the rest of the staging folder
                     extraFiles?.Invoke(temp);
                 });
         }
@@ -68,6 +67,7 @@ public sealed partial class HnswIndex
         options ??= new LoadOptions();
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        using var readLock = IndexFiles.LockForReading(directory);
         (directory, var manifest) = IndexFiles.OpenForLoad(directory, Kind);
 
         var manifestPath = Path.Combine(directory, IndexManifest.FileName);

@@ -1,109 +1,87 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using MultiModal.Encoders.IO;
 
 namespace MultiModal.Index.Persistence;
 
 /// <summary>
-/// Saving and checking index directories, shared by every index kind. Save protocol: write all files into the
-/// sibling <c>NAME.saving</c>, fsync them, write <c>manifest.json</c> last (fsynced), then swap: rename
-/// <c>NAME</c> → <c>NAME.old</c>, <c>NAME.saving</c> → <c>NAME</c>, delete <c>NAME.old</c>. <see cref="Recover"/>
-/// (run before every save and load) finishes or undoes an interrupted swap, so a kill at any moment leaves the old
-/// or the new index. Used by the flat index (vectors, <c>keys.i64</c>, <c>metadata.jsonl</c>) and the HNSW index
-/// (USearch's <c>graph.usearch</c>, fsynced with <see cref="FlushToDisk"/>).
+/// Saving and checking index directories, shared by every index kind. Saving goes through
+/// <see cref="AtomicFolder"/> (kind <c>index</c>, with the folder's <see cref="FolderLock"/>): all files are written
+/// into a staging folder, <c>manifest.json</c> last with the size and SHA-256 of each, then the folder is swapped in
+/// atomically; a kill at any moment leaves the old or the new index, and only the next save of the same index cleans
+/// what a killed save left. Loading never changes anything on disk: it takes the shared read lock, reads the manifest
+/// and checks the files. Used by the flat index (vectors, <c>keys.i64</c>, <c>metadata.jsonl</c>) and the HNSW index
+/// (USearch's <c>graph.usearch</c>).
 /// </summary>
 internal static class IndexFiles
 {
     public const string KeysFile = "keys.i64";
     public const string MetadataFile = "metadata.jsonl";
+    public const string ArtefactKind = "index";
 
-    /// <summary>Test hook: called with the step name ("files-written", "old-moved-aside"); throwing simulates a crash there.</summary>
+    /// <summary>Test hook: called with "files-written" (data files done, manifest not yet written); throwing simulates a crash there.</summary>
     internal static Action<string>? FaultInjection { get; set; }
 
     /// <summary>
     /// Writes a new index directory at <paramref name="directory"/> atomically. <paramref name="write"/> writes the data
-    /// files into the temp directory it is given (and fsyncs them); the manifest is built from their sizes and hashes.
+    /// files into the staging directory it is given; the manifest is built from their sizes and hashes.
     /// </summary>
+    /// <exception cref="OutputPathException">The directory holds something that is not an index this library wrote.</exception>
+    /// <exception cref="FolderLockedException">Another process is writing the same index.</exception>
     public static void SaveAtomically(string directory, Func<Dictionary<string, ManifestFile>, IndexManifest> manifest, Action<string> write)
     {
-        directory = Path.GetFullPath(directory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        var parent = Path.GetDirectoryName(directory) ?? throw new ArgumentException("The index directory needs a parent.", nameof(directory));
-        Directory.CreateDirectory(parent);
-        Recover(directory);
-        var temp = directory + ".saving";
-        var old = directory + ".old";
-        Directory.CreateDirectory(temp);
-        try
+        AtomicFolder.Write(directory, staging =>
         {
-            write(temp);
+            write(staging);
             var files = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
-            foreach (var file in Directory.GetFiles(temp).Order(StringComparer.Ordinal))
+            foreach (var file in Directory.GetFiles(staging).Order(StringComparer.Ordinal))
             {
-                files[Path.GetFileName(file)] = new ManifestFile(new FileInfo(file).Length, Sha256Of(file));
+                var name = Path.GetFileName(file);
+                if (name != AtomicFolder.MarkerFile)
+                {
+                    files[name] = new ManifestFile(new FileInfo(file).Length, Sha256Of(file));
+                }
             }
             FaultInjection?.Invoke("files-written");
-            WriteDurably(Path.Combine(temp, IndexManifest.FileName), System.Text.Encoding.UTF8.GetBytes(manifest(files).ToJson()));
-        }
-        catch
-        {
-            Directory.Delete(temp, recursive: true);
-            throw;
-        }
-        // The new directory is complete (manifest written last); from here Recover rolls forward.
-        if (Directory.Exists(directory))
-        {
-            Directory.Move(directory, old);
-        }
-        FaultInjection?.Invoke("old-moved-aside");
-        Directory.Move(temp, directory);
-        if (Directory.Exists(old))
-        {
-            Directory.Delete(old, recursive: true);
-        }
+            WriteDurably(Path.Combine(staging, IndexManifest.FileName), System.Text.Encoding.UTF8.GetBytes(manifest(files).ToJson()));
+        }, new AtomicFolderOptions { Kind = ArtefactKind, Lock = true, RecognizesUnmarked = IsUnmarkedIndex });
     }
 
-    /// <summary>
-    /// Finishes or undoes an interrupted save: with <paramref name="directory"/> missing, a complete
-    /// <c>.saving</c> (manifest present) is moved in, else <c>.old</c> is moved back; leftovers are deleted.
-    /// </summary>
-    public static void Recover(string directory)
-    {
-        directory = Path.GetFullPath(directory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        var temp = directory + ".saving";
-        var old = directory + ".old";
-        if (!Directory.Exists(directory))
-        {
-            if (Directory.Exists(temp) && File.Exists(Path.Combine(temp, IndexManifest.FileName)))
-            {
-                Directory.Move(temp, directory);
-            }
-            else if (Directory.Exists(old))
-            {
-                Directory.Move(old, directory);
-            }
-        }
-        if (Directory.Exists(temp))
-        {
-            Directory.Delete(temp, recursive: true);
-        }
-        if (Directory.Exists(old))
-        {
-            Directory.Delete(old, recursive: true);
-        }
-    }
+    /// <summary>The shared read lock of an index directory: hold it while reading the index's files.</summary>
+    /// <exception cref="FolderLockedException">A save's swap held the index past the wait.</exception>
+    public static FolderLock LockForReading(string directory) => FolderLock.ForReading(directory);
 
     /// <summary>
-    /// The start of every load: finishes or undoes an interrupted save, checks the directory exists and reads its
-    /// manifest of kind <paramref name="kind"/> (any kind when null). Returns the full directory path and the manifest.
+    /// The start of every load: resolves the directory (see <see cref="AtomicFolder.ResolveForRead"/>), checks it exists
+    /// and reads its manifest of kind <paramref name="kind"/> (any kind when null). Changes nothing on disk.
     /// </summary>
     public static (string Directory, IndexManifest Manifest) OpenForLoad(string directory, string? kind)
     {
-        directory = Path.GetFullPath(directory);
-        Recover(directory);
-        if (!Directory.Exists(directory))
+        directory = AtomicFolder.ResolveForRead(directory);
+        switch (FileStatus.Of(directory).Kind)
         {
-            throw new IndexFormatException(directory, "The index directory does not exist.");
+            case FileKind.Missing:
+                throw new IndexFormatException(directory, "The index directory does not exist.");
+            case FileKind.Directory:
+                break;
+            case var other:
+                throw new IndexFormatException(directory, $"Not an index directory: it is {FileStatus.Describe(other)}.");
         }
         return (directory, IndexManifest.Read(directory, kind));
+    }
+
+    /// <summary>An index saved before marker files existed: its manifest parses as this library's.</summary>
+    private static bool IsUnmarkedIndex(string directory)
+    {
+        try
+        {
+            IndexManifest.Read(directory, expectedKind: null);
+            return true;
+        }
+        catch (IndexFormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Checks every manifest file's size (and, if asked, SHA-256); throws <see cref="IndexFormatException"/> naming the file.</summary>
@@ -140,7 +118,7 @@ internal static class IndexFiles
 
     public static string Sha256Of(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        using var stream = RegularFile.OpenRead(path, 1 << 20);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
@@ -154,13 +132,6 @@ internal static class IndexFiles
             stream.Write(new ReadOnlySpan<byte>(data + offset, chunk));
             offset += chunk;
         }
-        stream.Flush(flushToDisk: true);
-    }
-
-    /// <summary>Fsyncs a file another writer produced (e.g. an engine's own save routine).</summary>
-    public static void FlushToDisk(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         stream.Flush(flushToDisk: true);
     }
 

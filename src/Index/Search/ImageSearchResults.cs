@@ -26,5 +26,8 @@ public sealed record IndexingProgress(int Done, int Total, double Rate, TimeSpan
 /// <param name="Updated">Files whose content changed, embedded again under their old key.</param>
 /// <param name="Removed">Catalogued files under the folder that no longer exist.</param>
 /// <param name="Unchanged">Files whose content hash matched the catalog.</param>
-/// <param name="Skipped">Files that could not be read or decoded.</param>
-public sealed record IndexingResult(int Added, int Updated, int Removed, int Unchanged, IReadOnlyList<SkippedImage> Skipped);
+/// <param name="Skipped">Files that could not be read or decoded, and image-named paths that are not regular files
+/// (FIFOs, devices, sockets, broken links).</param>
+/// <param name="SkippedLinks">Links to folders not followed because the walk had been inside that folder already
+/// (link loops, repeated links): each real folder is indexed once.</param>
+public sealed record IndexingResult(int Added, int Updated, int Removed, int Unchanged, IReadOnlyList<SkippedImage> Skipped, int SkippedLinks = 0);

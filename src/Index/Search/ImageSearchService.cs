@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MultiModal.Encoders;
+using MultiModal.Encoders.IO;
 using MultiModal.Encoders.Imaging;
 using MultiModal.Index.Flat;
 using MultiModal.Index.Hnsw;
@@ -60,11 +61,13 @@ public sealed class ImageSearchService : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(indexDirectory);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        // Index and catalog are read under one shared lock, so a concurrent save cannot pair one with the other's successor.
+        using var readLock = IndexFiles.LockForReading(indexDirectory);
         // Read into memory: the service will change the index and may save it over its own directory.
         var index = SavedIndex.Load(indexDirectory, new LoadOptions { MemoryMap = false });
         try
         {
-            var catalogPath = Path.Combine(Path.GetFullPath(indexDirectory), ImageCatalog.FileName);
+            var catalogPath = Path.Combine(AtomicFolder.ResolveForRead(indexDirectory), ImageCatalog.FileName);
             var catalog = ImageCatalog.Read(catalogPath);
             if (index.Dimensions != model.EmbedDim)
             {
@@ -88,8 +91,9 @@ public sealed class ImageSearchService : IDisposable
     public static string? ReadModelDirectory(string indexDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(indexDirectory);
-        IndexFiles.Recover(Path.GetFullPath(indexDirectory));
-        return ImageCatalog.ReadModelDirectory(Path.Combine(Path.GetFullPath(indexDirectory), ImageCatalog.FileName));
+        using var readLock = IndexFiles.LockForReading(indexDirectory);
+        var (directory, _) = IndexFiles.OpenForLoad(indexDirectory, kind: null);
+        return ImageCatalog.ReadModelDirectory(Path.Combine(directory, ImageCatalog.FileName));
     }
 
     /// <summary>The number of indexed images.</summary>
@@ -135,11 +139,10 @@ public sealed class ImageSearchService : IDisposable
         lock (_indexing)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.None })
-                .Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
-                .Order(StringComparer.Ordinal)
-                .ToList();
-            var skipped = new List<SkippedImage>();
+            // Each real folder once (link loops are counted, not followed); FIFOs and devices named *.jpg are skipped, never opened.
+            var walk = FolderWalk.Files(root, f => ImageExtensions.Contains(Path.GetExtension(f)), cancellationToken);
+            var files = walk.Files;
+            var skipped = walk.Skipped.Select(s => new SkippedImage(s.Path, s.Reason)).ToList();
             var pending = new List<Pending>();
             int unchanged = 0;
             foreach (var file in files)
@@ -193,7 +196,7 @@ public sealed class ImageSearchService : IDisposable
             }
 
             var (added, updated) = Embed(pending, skipped, progress, cancellationToken);
-            return new IndexingResult(added, updated, gone.Length, unchanged, skipped);
+            return new IndexingResult(added, updated, gone.Length, unchanged, skipped, walk.SkippedLinks);
         }
     }
 

@@ -42,17 +42,31 @@ public sealed class ClipSaveTests : IDisposable
     }
 
     [Fact]
-    public void Save_OverExistingFolder_ReplacesItAndLeavesNoTemporaries()
+    public void Save_OverItsOwnEarlierSave_ReplacesItAndLeavesNoTemporaries()
+    {
+        using var model = ClipParityTests.LoadFixture("tiny-gelu-hf");
+        var target = Path.Combine(_dir, "m");
+        model.Save(target);
+        File.Delete(Path.Combine(target, "multimodal_config.json"));
+
+        model.Save(target);
+
+        Assert.True(File.Exists(Path.Combine(target, "multimodal_config.json")));
+        Assert.Equal(["m"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Save_OverAFolderWithFilesItDidNotWrite_RefusedAndNothingLost()
     {
         using var model = ClipParityTests.LoadFixture("tiny-gelu-hf");
         var target = Path.Combine(_dir, "m");
         Directory.CreateDirectory(target);
-        File.WriteAllText(Path.Combine(target, "stale.txt"), "old");
+        File.WriteAllText(Path.Combine(target, "notes.txt"), "mine");
 
-        model.Save(target);
+        var error = Assert.Throws<MultiModal.Encoders.IO.OutputPathException>(() => model.Save(target));
 
-        Assert.False(File.Exists(Path.Combine(target, "stale.txt")));
-        Assert.True(File.Exists(Path.Combine(target, "multimodal_config.json")));
+        Assert.Contains("notes.txt", error.Message);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(target, "notes.txt")));
         Assert.Equal(["m"], Directory.GetFileSystemEntries(_dir).Select(Path.GetFileName));
     }
 }

@@ -61,7 +61,7 @@ public sealed class HnswPersistenceTests : IDisposable
 
         using var loaded = HnswIndex.Load(dir, new LoadOptions(), threads: 2);
         Assert.Equal((400L, Metric.InnerProduct, 2), (loaded.Count, loaded.Metric, loaded.Options.Threads));
-        Assert.Equal(["index"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName));
+        Assert.Equal(["index", "index.lock"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Order());
         // The shared manifest layout, with the flat index's metric names and the HNSW build settings.
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")))!;
         Assert.Equal(("multimodal-index", 1, "hnsw", "InnerProduct", "float32"),
@@ -72,8 +72,9 @@ public sealed class HnswPersistenceTests : IDisposable
 
     [Theory]
     [InlineData("files-written", 10L)]
-    [InlineData("old-moved-aside", 400L)]
-    public void Save_CrashMidway_LeavesOldOrNewIndexLoadableAndNoTempDirs(string step, long expectedCount)
+    [InlineData("staged", 10L)]
+    [InlineData("swapped", 400L)]
+    public void Save_CrashMidway_LeavesOldOrNewIndexAndTheNextSaveCleansUp(string step, long expectedCount)
     {
         var dir = Path.Combine(_root, "index");
         using var oldIndex = HnswIndex.Create(D, Metric.L2);
@@ -81,20 +82,18 @@ public sealed class HnswPersistenceTests : IDisposable
         oldIndex.Save(dir);
         using var newIndex = HnswIndex.Create(D, Metric.L2);
         newIndex.Add(_data, HnswTestData.Keys(400));
-        IndexFiles.FaultInjection = s => { if (s == step) throw new IOException("simulated crash at " + s); };
-        try
+        using (Persistence.FlatIndexPersistenceTests.CrashAt(step))
         {
             Assert.Throws<IOException>(() => newIndex.Save(dir));
         }
-        finally
-        {
-            IndexFiles.FaultInjection = null;
-        }
 
-        // Before the manifest is written the old index stays; after it, recovery on load rolls the new one forward.
-        using var loaded = HnswIndex.Load(dir);
-        Assert.Equal(expectedCount, loaded.Count);
-        Assert.Equal(["index"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName));
+        // Before the swap the old index stays; after it, the new one is in place.
+        using (var loaded = HnswIndex.Load(dir))
+        {
+            Assert.Equal(expectedCount, loaded.Count);
+        }
+        newIndex.Save(dir);
+        Assert.Equal(["index", "index.lock"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Order());
     }
 
     [Fact]

@@ -118,28 +118,50 @@ public sealed class FlatIndexPersistenceTests : IDisposable
     }
 
     [Theory]
-    [InlineData("files-written")]
-    [InlineData("old-moved-aside")]
-    public void Save_CrashMidway_LeavesOldOrNewIndexLoadableAndNoTempDirs(string step)
+    [InlineData("files-written", 10)]   // data files written, manifest not yet
+    [InlineData("staged", 10)]          // new folder complete and fsynced, not yet swapped in
+    [InlineData("swapped", 30)]         // new folder in place, old one not yet deleted
+    public void Save_CrashMidway_LeavesOldOrNewIndexAndTheNextSaveCleansUp(string step, int expectedCount)
     {
         using var oldIndex = Build(Metric.InnerProduct, FlatStorage.Float32, rows: 10, dims: 4, seed: 27);
         using var newIndex = Build(Metric.InnerProduct, FlatStorage.Float32, rows: 30, dims: 4, seed: 28);
         var dir = Path.Combine(_root, "idx");
         oldIndex.Save(dir);
-        IndexFiles.FaultInjection = s => { if (s == step) throw new IOException("simulated crash at " + s); };
-        try
+        using (CrashAt(step))
         {
             Assert.Throws<IOException>(() => newIndex.Save(dir));
         }
-        finally
+
+        using (var loaded = FlatIndex.Load(dir))
+        {
+            Assert.Equal(expectedCount, loaded.Count);
+        }
+        newIndex.Save(dir);
+        Assert.Equal(["idx", "idx.lock"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>Makes the named save step throw, as a crash there would stop the save; the hook of either layer.</summary>
+    internal static IDisposable CrashAt(string step)
+    {
+        Action<string> hook = s =>
+        {
+            if (s == step)
+            {
+                throw new IOException("simulated crash at " + s);
+            }
+        };
+        IndexFiles.FaultInjection = hook;
+        MultiModal.Encoders.IO.AtomicFolder.FaultInjection = hook;
+        return new Restore();
+    }
+
+    private sealed class Restore : IDisposable
+    {
+        public void Dispose()
         {
             IndexFiles.FaultInjection = null;
+            MultiModal.Encoders.IO.AtomicFolder.FaultInjection = null;
         }
-
-        // A crash before the manifest is written keeps the old index; after it, recovery rolls the new one forward.
-        using var loaded = FlatIndex.Load(dir);
-        Assert.Equal(step == "files-written" ? 10 : 30, loaded.Count);
-        Assert.Equal(["idx"], Directory.GetDirectories(_root).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -156,7 +178,7 @@ public sealed class FlatIndexPersistenceTests : IDisposable
 
         using var loaded = FlatIndex.Load(dir);
         Assert.Equal(4, loaded.Count);
-        Assert.Equal(["idx"], Directory.GetDirectories(_root).Select(Path.GetFileName));
+        Assert.Equal(["idx", "idx.lock"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Order());
     }
 
     [Fact]
