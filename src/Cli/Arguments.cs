@@ -6,16 +6,26 @@ internal sealed class Arguments
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _missingValue = new(StringComparer.Ordinal);
 
     private Arguments(List<string> positionals) => Positionals = positionals;
 
     public IReadOnlyList<string> Positionals { get; }
 
-    /// <summary>Parses <paramref name="args"/>; <paramref name="flags"/> take no value, every other <c>--x</c> takes one.</summary>
+    /// <summary>
+    /// Parses <paramref name="args"/>; <paramref name="flags"/> take no value, every other <c>--x</c> takes one.
+    /// A value never starts with <c>--</c> (write <c>--text=--literal</c> for that), so an option followed by another
+    /// option, or given last, has no value: reading it is "needs a value", never reading it is "unknown option".
+    /// </summary>
+    /// <exception cref="HelpRequestedException"><c>--help</c> or <c>-h</c> appears before <c>--</c>.</exception>
     public static Arguments Parse(IReadOnlyList<string> args, IReadOnlySet<string> flags)
     {
         var positionals = new List<string>();
         var result = new Arguments(positionals);
+        if (args.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h"))
+        {
+            throw new HelpRequestedException();
+        }
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -43,23 +53,13 @@ internal sealed class Arguments
                     result._flags.Add(name);
                     continue;
                 }
-                var value = inline ?? (i + 1 < args.Count ? args[++i] : throw new UsageException($"--{name} needs a value."));
-                if (!result._options.TryGetValue(name, out var list))
-                {
-                    result._options[name] = list = [];
-                }
-                list.Add(value);
+                var value = inline ?? (i + 1 < args.Count && !LooksLikeOption(args[i + 1]) ? args[++i] : null);
+                result.AddValue(name, value);
             }
             else if (arg.Length == 2 && arg[0] == '-' && char.IsLetter(arg[1]))
             {
                 // Short options used by the contract (-k): value follows.
-                var name = arg[1..];
-                var value = i + 1 < args.Count ? args[++i] : throw new UsageException($"-{name} needs a value.");
-                if (!result._options.TryGetValue(name, out var list))
-                {
-                    result._options[name] = list = [];
-                }
-                list.Add(value);
+                result.AddValue(arg[1..], i + 1 < args.Count && !LooksLikeOption(args[i + 1]) ? args[++i] : null);
             }
             else
             {
@@ -67,6 +67,23 @@ internal sealed class Arguments
             }
         }
         return result;
+    }
+
+    private static bool LooksLikeOption(string token) =>
+        (token.Length > 2 && token.StartsWith("--", StringComparison.Ordinal)) || token == "--" || (token.Length == 2 && token[0] == '-' && char.IsLetter(token[1]));
+
+    private void AddValue(string name, string? value)
+    {
+        if (value is null)
+        {
+            _missingValue.Add(name);
+            return;
+        }
+        if (!_options.TryGetValue(name, out var list))
+        {
+            _options[name] = list = [];
+        }
+        list.Add(value);
     }
 
     public bool Flag(string name)
@@ -78,6 +95,10 @@ internal sealed class Arguments
     public IReadOnlyList<string> All(string name)
     {
         _used.Add(name);
+        if (_missingValue.Contains(name))
+        {
+            throw new UsageException($"{Display(name)} needs a value.");
+        }
         return _options.TryGetValue(name, out var list) ? list : [];
     }
 
@@ -111,10 +132,10 @@ internal sealed class Arguments
     /// <summary>Throws for options that no command read (typos such as <c>--imgae</c>).</summary>
     public void RejectUnused()
     {
-        var unknown = _options.Keys.Concat(_flags).Where(k => !_used.Contains(k)).ToList();
+        var unknown = _options.Keys.Concat(_flags).Concat(_missingValue).Where(k => !_used.Contains(k)).Distinct().ToList();
         if (unknown.Count > 0)
         {
-            throw new UsageException($"Unknown option{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown.Select(Display))}.");
+            throw new UsageException($"Unknown option{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown.Select(Display))}. Add --help to see this command's options.");
         }
     }
 
@@ -124,3 +145,6 @@ internal sealed class Arguments
 
 /// <summary>A command-line usage error (exit code 2).</summary>
 internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary><c>--help</c> was given: the command's usage is printed and the exit code is 0.</summary>
+internal sealed class HelpRequestedException() : Exception("help requested");

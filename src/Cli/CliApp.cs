@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MultiModal.Cli.Commands;
 using MultiModal.Encoders.Checkpoints;
+using MultiModal.Encoders.IO;
 using MultiModal.Encoders.Imaging;
 using MultiModal.Index.Persistence;
 
@@ -61,6 +62,11 @@ internal static class CliApp
             (args.Count == 0 ? stderr : stdout).WriteLine(UsageText);
             return args.Count == 0 ? Usage : Ok;
         }
+        if (args.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h") && CommandUsage(args) is { } usage)
+        {
+            stdout.WriteLine(usage);
+            return Ok;
+        }
         try
         {
             var rest = args.Skip(1).ToList();
@@ -84,6 +90,17 @@ internal static class CliApp
             stderr.WriteLine($"mm: {e.Message}");
             return Usage;
         }
+        catch (HelpRequestedException)
+        {
+            stdout.WriteLine(CommandUsage(args) ?? UsageText);
+            return Ok;
+        }
+        catch (Exception e) when (e is OutputPathException)
+        {
+            // Refusing to overwrite or destroy a path is a usage problem: nothing was written.
+            stderr.WriteLine($"mm: {e.Message}");
+            return Usage;
+        }
         catch (OperationCanceledException)
         {
             stderr.WriteLine("mm: cancelled");
@@ -97,6 +114,44 @@ internal static class CliApp
             stderr.WriteLine($"mm: {e.Message}");
             return Failed;
         }
+    }
+
+    /// <summary>
+    /// The usage lines of the command that <paramref name="args"/> names (<c>mm index build</c>, or every <c>mm index</c>
+    /// line for <c>mm index --help</c>); null when no command matches.
+    /// </summary>
+    internal static string? CommandUsage(IReadOnlyList<string> args)
+    {
+        var words = args.TakeWhile(a => !a.StartsWith('-')).Take(2).ToList();
+        if (words.Count == 0)
+        {
+            return null;
+        }
+        var lines = UsageText.Split('\n');
+        for (int take = words.Count; take >= 1; take--)
+        {
+            var prefix = "  mm " + string.Join(' ', words.Take(take));
+            var picked = new List<string>();
+            for (int i = 0; i < lines.Length; i++)
+            {
+                var line = lines[i];
+                if (!line.StartsWith(prefix, StringComparison.Ordinal) || (line.Length > prefix.Length && line[prefix.Length] != ' '))
+                {
+                    continue;
+                }
+                picked.Add(line);
+                // Continuation lines are indented deeper than "  mm".
+                while (i + 1 < lines.Length && lines[i + 1].StartsWith("        ", StringComparison.Ordinal) && !lines[i + 1].TrimStart().StartsWith("mm ", StringComparison.Ordinal))
+                {
+                    picked.Add(lines[++i]);
+                }
+            }
+            if (picked.Count > 0)
+            {
+                return "Usage:\n" + string.Join('\n', picked) + "\n\nRun 'mm --help' for what each option means.";
+            }
+        }
+        return null;
     }
 
     /// <summary><c>mm index import|search|build</c>.</summary>

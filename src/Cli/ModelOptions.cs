@@ -25,6 +25,9 @@ internal sealed record ModelOptions(string Directory, Device Device, string? Tok
         return options.LoadClip();
     }
 
+    /// <summary>The model folder when <see cref="Directory"/> names one on disk (not <c>default</c>), for overlap checks.</summary>
+    public string? ExistingDirectory => System.IO.Directory.Exists(Directory) ? Directory : null;
+
     /// <summary>Loads any model kind (<see cref="MultimodalModels"/>): a CLIP checkpoint, an ONNX export, a dual encoder or <c>default</c>.</summary>
     public IMultimodalEncoder Load() => MultimodalModels.Load(Directory, new MultimodalLoadOptions
     {

@@ -19,6 +19,17 @@ public static class SavedIndex
             : throw new IndexFormatException(Path.Combine(full, IndexManifest.FileName), $"Unknown index kind '{manifest.Kind}'.");
     }
 
+    /// <summary>
+    /// Checks that <paramref name="directory"/> may receive an index save: missing, empty, or an index this library
+    /// saved. Commands call it before long work so a wrong <c>--out</c> fails at once.
+    /// </summary>
+    /// <exception cref="Encoders.IO.OutputPathException">It holds something else (a user's folder, a file, a model).</exception>
+    public static void CheckOutput(string directory) => IndexFiles.CheckOutput(directory);
+
+    /// <summary>True when <paramref name="directory"/> holds a saved index (its manifest exists). Changes nothing on disk.</summary>
+    public static bool Exists(string directory) =>
+        File.Exists(Path.Combine(Encoders.IO.AtomicFolder.ResolveForRead(directory), IndexManifest.FileName));
+
     /// <summary>Loads the saved index with <paramref name="threads"/> search workers.</summary>
     /// <exception cref="IndexFormatException">A file is missing, truncated, corrupted or inconsistent; names it.</exception>
     public static IVectorIndex Load(string directory, LoadOptions? options = null, int threads = 1)

@@ -289,7 +289,7 @@ public sealed class Trainer : IDisposable
                 var weights = _network!.state_dict().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu())).ToList();
                 SafeTensorsWriter.Save(Path.Combine(staging, "model.safetensors"), weights, new Dictionary<string, string> { ["format"] = "pt" });
                 AtomicFolder.WriteText(Path.Combine(staging, "model_cfg.json"), OpenClipConfigJson.ToJson(_network.Config).ToJsonString());
-            });
+            }, new AtomicFolderOptions { Kind = "model" });
         }
     }
 

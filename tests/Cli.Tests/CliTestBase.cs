@@ -19,6 +19,37 @@ public abstract class CliTestBase
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Runs <c>mm</c> as a real process (exit codes, signals, working folder); 120 s at most.</summary>
+    protected static (int Code, string Stdout, string Stderr) RunProcess(string? workingDirectory, params string[] args)
+    {
+        using var process = StartProcess(workingDirectory, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("mm did not finish in 120 s");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts <c>dotnet exec mm.dll ARGS</c> with redirected output.</summary>
+    protected static System.Diagnostics.Process StartProcess(string? workingDirectory, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null)
+        {
+            info.WorkingDirectory = workingDirectory;
+        }
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mm.dll"));
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        return System.Diagnostics.Process.Start(info)!;
+    }
+
     protected static string RepoRoot { get; } = FindRepoRoot();
 
     protected static string Fixtures => Path.Combine(RepoRoot, "tests", "fixtures");

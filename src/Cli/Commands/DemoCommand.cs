@@ -50,6 +50,10 @@ internal static class DemoCommand
             throw new UsageException($"Unexpected argument '{args.Positionals[0]}'.");
         }
 
+        // The demo folder is the library's own: created and marked here, or a demo folder from an earlier run.
+        OutputPaths.EnsureSeparate(outDir, "--out", ("--data", dataDir), ("--model", Directory.Exists(modelName) ? modelName : null));
+        AtomicFolder.Claim(outDir, new AtomicFolderOptions { Kind = "demo", RecognizesUnmarked = IsEarlierDemoFolder });
+
         var inv = CultureInfo.InvariantCulture;
         var test = FashionMnist.Open(TrainTestSplit.Test, dataDir);
         int count = Math.Min(limit, test.Count);
@@ -132,6 +136,11 @@ internal static class DemoCommand
         return CliApp.Ok;
     }
 
+    /// <summary>A demo output folder written before folders were marked: nothing in it but what the demo writes.</summary>
+    private static bool IsEarlierDemoFolder(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)
+            .All(name => name is "images" or "index" or "index.lock" or "embeddings.npy" or "embeddings.json" or "zeroshot.json");
+
     private static void Row(TextWriter stdout, string images, string among, ClassificationScores scores) =>
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  | {images} | {among} | {scores.Acc1:F4} | {scores.Acc5:F4} | {scores.MeanPerClassRecall:F4} |"));
@@ -187,7 +196,7 @@ internal static class DemoCommand
         var progress = new LineProgress(stderr, paths.Length, started);
         var embeddings = model.EncodeImages(paths, batch, normalize: true, progress, cancellationToken);
         NpyFile.Write(cachePath, embeddings.SelectMany(e => e).ToArray(), [paths.Length, model.EmbedDim]);
-        File.WriteAllText(keyPath, key);
+        AtomicFile.WriteAllText(keyPath, key);
         return embeddings;
     }
 

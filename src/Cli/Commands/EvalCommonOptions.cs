@@ -26,10 +26,23 @@ internal sealed record EvalCommonOptions(string DatasetSpec, string? Out, string
         }
         foreach (var (option, path) in new[] { ("--out", Out), ("--markdown", Markdown) })
         {
-            var folder = path is null ? null : Path.GetDirectoryName(Path.GetFullPath(path));
+            if (path is null)
+            {
+                continue;
+            }
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
             if (folder is not null && !Directory.Exists(folder))
             {
                 throw new DirectoryNotFoundException($"{option} '{path}': folder '{folder}' does not exist.");
+            }
+            Encoders.IO.OutputPaths.EnsureSeparate(path, option, ("--model", Model.Directory));
+            if (option == "--out")
+            {
+                OutputFiles.CheckJsonReport(path, option);
+            }
+            else
+            {
+                OutputFiles.CheckMarkdownTable(path, option);
             }
         }
     }

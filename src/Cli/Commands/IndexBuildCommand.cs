@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using MultiModal.Encoders.IO;
+using MultiModal.Index;
 using MultiModal.Index.Search;
 
 namespace MultiModal.Cli.Commands;
@@ -38,7 +40,12 @@ internal static class IndexBuildCommand
         {
             throw new DirectoryNotFoundException($"--images '{images}' is not a folder.");
         }
-        bool existing = File.Exists(Path.Combine(outPath, "manifest.json"));
+        OutputPaths.EnsureSeparate(outPath, "--out", ("--images", images), ("--model", model.ExistingDirectory));
+        SavedIndex.CheckOutput(outPath);
+        // One writer at a time from opening the index to saving it, so two builds cannot lose each other's work;
+        // searches of the saved index go on meanwhile.
+        using var writeLock = FolderLock.ForWriting(outPath, cancellationToken: cancellationToken);
+        bool existing = SavedIndex.Exists(outPath);
         if (existing && kind is { } wanted)
         {
             var saved = MultiModal.Index.SavedIndex.ReadKind(outPath);
@@ -88,6 +95,7 @@ internal static class IndexBuildCommand
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteNumber("skipped_links", result.SkippedLinks);
             w.WriteNumber("count", service.Count);
             w.WriteEndObject();
         });

@@ -38,6 +38,11 @@ internal static class IndexImportCommand
             throw new UsageException("--m and --ef-construction apply to --kind hnsw only.");
         }
 
+        OutputPaths.EnsureSeparate(outPath, "--out", ("--vectors", vectorsPath), ("--keys", keysPath));
+        SavedIndex.CheckOutput(outPath);
+        // One writer at a time for the whole import; readers of the old index are not blocked.
+        using var writeLock = FolderLock.ForWriting(outPath, cancellationToken: cancellationToken);
+
         // Streamed in chunks: a 1M x 512 float32 file is 2 GB, more than one managed array holds.
         using var vectors = NpyReader.Open(vectorsPath);
         var shape = vectors.Shape;

@@ -32,6 +32,8 @@ internal static class IndexSearchCommand
             throw new UsageException($"Unexpected argument '{args.Positionals[0]}'.");
         }
 
+        OutputPaths.EnsureSeparate(outPath, "--out", ("--index", indexPath), ("--queries", queriesPath));
+        OutputFiles.CheckNpy(outPath, "--out");
         var kind = SavedIndex.ReadKind(indexPath);
         if (efGiven && kind != "hnsw")
         {
@@ -56,13 +58,13 @@ internal static class IndexSearchCommand
         var watch = Stopwatch.StartNew();
         var result = index.Search(queries, k, cancellationToken);
         var seconds = watch.Elapsed.TotalSeconds;
-        NpyFile.Write(outPath, result.Keys, [queryCount, k]);
+        NpyFile.Write(outPath, result.Keys, [queryCount, result.K]); // K = min(k, index size)
 
         CliApp.WriteJson(stdout, w =>
         {
             w.WriteStartObject();
             w.WriteNumber("queries", queryCount);
-            w.WriteNumber("k", k);
+            w.WriteNumber("k", result.K);
             w.WriteNumber("seconds", seconds);
             w.WriteNumber("qps", seconds > 0 ? queryCount / seconds : 0);
             w.WriteEndObject();

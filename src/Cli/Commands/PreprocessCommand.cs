@@ -10,6 +10,8 @@ internal static class PreprocessCommand
         var args = Arguments.Parse(argv, new HashSet<string>());
         var image = args.Required("image");
         var output = args.Required("out");
+        OutputPaths.EnsureSeparate(output, "--out", ("--image", image), ("--model", args.Optional("model")));
+        OutputFiles.CheckNpy(output, "--out");
         using var model = ModelOptions.ReadAndLoadClip(args);
         int size = model.PreprocessOptions.ImageSize;
         var pixels = model.Preprocessor.Preprocess(image);

@@ -93,6 +93,43 @@ public static class AtomicFolder
         }
     }
 
+    /// <summary>
+    /// Checks, before any long work, that a later <see cref="Write(string, Action{string}, AtomicFolderOptions?)"/>
+    /// to <paramref name="directory"/> would be allowed: missing, empty, marked with this kind, or an unmarked folder
+    /// <see cref="AtomicFolderOptions.RecognizesUnmarked"/> accepts. Stricter than the write itself, which also
+    /// accepts an unmarked folder whose files the new save all rewrites (unknowable before the save).
+    /// </summary>
+    /// <exception cref="OutputPathException">The path holds something else.</exception>
+    public static void CheckTarget(string directory, AtomicFolderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= new AtomicFolderOptions();
+        var target = ResolveTarget(directory);
+        if (!CheckReplaceable(directory, target, options))
+        {
+            RequireCovered(directory, target, staging: null);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="directory"/> a folder this library fills piece by piece (such as the demo's output):
+    /// creates it when missing and marks it, accepts it when empty, marked with this kind or recognised, and refuses
+    /// anything else. The library then adds and replaces only its own files inside.
+    /// </summary>
+    /// <exception cref="OutputPathException">The path holds something this library did not write.</exception>
+    public static void Claim(string directory, AtomicFolderOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(options);
+        CheckTarget(directory, options);
+        var target = ResolveTarget(directory);
+        Directory.CreateDirectory(target);
+        if (ArtefactMarker.Read(target) is null)
+        {
+            ArtefactMarker.ForThisProcess(options.Kind).WriteInto(target);
+        }
+    }
+
     /// <summary>Writes text to a new file (it must not exist) and flushes it to disk; for files inside a staging folder.</summary>
     public static void WriteText(string path, string text)
     {
@@ -177,12 +214,12 @@ public static class AtomicFolder
         return options.RecognizesUnmarked?.Invoke(target) == true;
     }
 
-    /// <summary>An unmarked folder is replaced only when the new save writes every file it holds.</summary>
-    private static void RequireCovered(string shown, string target, string staging)
+    /// <summary>An unmarked folder is replaced only when the new save writes every file it holds (with no staging folder: never).</summary>
+    private static void RequireCovered(string shown, string target, string? staging)
     {
         var foreign = FolderWalk.Entries(target, followLinks: false)
             .Select(e => Path.GetRelativePath(target, e.Path))
-            .Where(rel => FileStatus.Of(Path.Combine(staging, rel), followLinks: false).Kind == FileKind.Missing)
+            .Where(rel => staging is null || FileStatus.Of(Path.Combine(staging, rel), followLinks: false).Kind == FileKind.Missing)
             .Order(StringComparer.Ordinal)
             .ToList();
         if (foreign.Count > 0)

@@ -49,7 +49,7 @@ public sealed partial class NpyReader : IDisposable
     public static NpyReader Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        var stream = RegularFile.OpenRead(path, 1 << 20);
         try
         {
             var (descr, shape, count, itemSize) = ReadHeader(stream, path);
@@ -83,7 +83,7 @@ public sealed partial class NpyReader : IDisposable
     {
         if (Descr != descr)
         {
-            throw new InvalidDataException($"{Path}: dtype '{Descr}', expected '{descr}'.");
+            throw new InvalidDataException($"{Path}: holds {DtypeName(Descr)} values ('{Descr}'), {DtypeName(descr)} ('{descr}') needed.");
         }
     }
 
@@ -149,7 +149,8 @@ public sealed partial class NpyReader : IDisposable
         {
             "<f4" => sizeof(float),
             "<i8" => sizeof(long),
-            var other => throw new InvalidDataException($"{path}: dtype '{other}', expected '<f4' or '<i8'."),
+            var other => throw new InvalidDataException(
+                $"{path}: holds {DtypeName(other)} values ('{other}'); only float32 ('<f4') and int64 ('<i8') are read. Convert it, e.g. numpy.save(path, array.astype(numpy.float32))."),
         };
         if (fortran.Groups[1].Value != "False")
         {
@@ -165,6 +166,28 @@ public sealed partial class NpyReader : IDisposable
             count = d == 0 ? 0 : (count > long.MaxValue / d ? throw new InvalidDataException($"{path}: shape overflows.") : count * d);
         }
         return (descr.Groups[1].Value, shape, count, itemSize);
+    }
+
+    /// <summary>NumPy's name for a dtype descriptor, for messages ("float64" for <c>&lt;f8</c>).</summary>
+    private static string DtypeName(string descr)
+    {
+        if (descr.Length < 3)
+        {
+            return "unknown";
+        }
+        var order = descr[0] == '>' ? "big-endian " : "";
+        var kind = descr[1] switch
+        {
+            'f' => "float",
+            'i' => "int",
+            'u' => "uint",
+            'b' => "bool",
+            'c' => "complex",
+            _ => null,
+        };
+        return kind is not null && int.TryParse(descr.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out int bytes)
+            ? $"{order}{kind}{(kind == "bool" ? "" : (bytes * 8).ToString(CultureInfo.InvariantCulture))}"
+            : $"'{descr}'";
     }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]

@@ -44,8 +44,13 @@ internal static class IndexFiles
             }
             FaultInjection?.Invoke("files-written");
             WriteDurably(Path.Combine(staging, IndexManifest.FileName), System.Text.Encoding.UTF8.GetBytes(manifest(files).ToJson()));
-        }, new AtomicFolderOptions { Kind = ArtefactKind, Lock = true, RecognizesUnmarked = IsUnmarkedIndex });
+        }, SaveOptions);
     }
+
+    /// <summary>See <see cref="SavedIndex.CheckOutput"/>.</summary>
+    public static void CheckOutput(string directory) => AtomicFolder.CheckTarget(directory, SaveOptions);
+
+    private static AtomicFolderOptions SaveOptions => new() { Kind = ArtefactKind, Lock = true, RecognizesUnmarked = IsUnmarkedIndex };
 
     /// <summary>The shared read lock of an index directory: hold it while reading the index's files.</summary>
     /// <exception cref="FolderLockedException">A save's swap held the index past the wait.</exception>

@@ -283,7 +283,7 @@ public sealed class ImageSearchService : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var result = _index.Search(query, k, cancellationToken);
-            var hits = new List<ImageSearchHit>(k);
+            var hits = new List<ImageSearchHit>(result.K);
             for (var i = 0; i < result.K; i++)
             {
                 if (_catalog.TryGet(result.Keys[i], out var record))

@@ -56,8 +56,22 @@ public static class ZeroShotDatasets
 
     /// <summary>Reads class names from a file: one per line, or a JSON array of strings.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, malformed JSON, or holds a non-string or blank entry; names the file and entry.</exception>
-    public static IReadOnlyList<string> ReadClassNames(string path) => ReadEntries(path, "class name").Select(e => e.Text).ToArray();
+    /// <exception cref="InvalidDataException">The file is empty, malformed JSON, holds a non-string or blank entry, or
+    /// names a class twice (two classes with one prompt cannot be told apart; the built-in imagenet1k set keeps
+    /// OpenAI's two "missile" classes, 657 and 744, for fidelity, but a file of one's own should not); names the file and entries.</exception>
+    public static IReadOnlyList<string> ReadClassNames(string path)
+    {
+        var entries = ReadEntries(path, "class name");
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (!first.TryAdd(entry.Text, entry.Where))
+            {
+                throw new InvalidDataException($"{path}: {entry.Where}: class name '{entry.Text}' repeats {first[entry.Text]}; each class needs a distinct name.");
+            }
+        }
+        return entries.Select(e => e.Text).ToArray();
+    }
 
     /// <summary>Reads templates from a file: one per line, or a JSON array of strings; each needs a placeholder.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -78,7 +92,7 @@ public static class ZeroShotDatasets
     private static List<Entry> ReadEntries(string path, string what)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var text = File.ReadAllText(path);
+        var text = System.Text.Encoding.UTF8.GetString(Encoders.IO.RegularFile.ReadAllBytes(path, maxBytes: 16 << 20)).TrimStart('\uFEFF');
         var entries = new List<Entry>();
         if (text.TrimStart().StartsWith('['))
         {

@@ -1,0 +1,171 @@
+using MultiModal.Encoders.IO;
+
+namespace MultiModal.Cli.Tests;
+
+/// <summary>Issue 10, hostile input at the command line: bounded work, clear messages, every command answers --help.</summary>
+public sealed class HostileInputCommandTests : CliTestBase, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mm-hostile-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Photos()
+    {
+        var folder = Path.Combine(_dir, "photos");
+        Directory.CreateDirectory(Path.Combine(folder, "sub"));
+        File.Copy(Image("fruits.jpg"), Path.Combine(folder, "fruits.jpg"));
+        File.Copy(Image("camera.png"), Path.Combine(folder, "sub", "camera.png"));
+        return folder;
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", path);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    [Fact]
+    public async Task IndexBuild_FifoNamedLikeAnImageAndALinkLoop_SkipsTheFifoIndexesEachImageOnce()
+    {
+        // Before: the FIFO hung the build (Ctrl-C did not stop it) and the loop indexed each image 41 times.
+        var photos = Photos();
+        MakeFifo(Path.Combine(photos, "pipe.jpg"));
+        Directory.CreateSymbolicLink(Path.Combine(photos, "sub", "loop"), photos);
+
+        var build = Task.Run(() => Run("index", "build", "--model", HfModel, "--images", photos, "--out", Path.Combine(_dir, "idx")));
+        Assert.True(await Task.WhenAny(build, Task.Delay(TimeSpan.FromSeconds(120))) == build, "index build hung");
+        var r = await build;
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(2, r.Json.GetProperty("added").GetInt32());
+        Assert.Equal(2, r.Json.GetProperty("count").GetInt32());
+        Assert.Equal(1, r.Json.GetProperty("skipped_links").GetInt32());
+        var skipped = Assert.Single(r.Json.GetProperty("skipped").EnumerateArray());
+        Assert.Equal(Path.Combine(photos, "pipe.jpg"), skipped.GetProperty("path").GetString());
+        Assert.Equal("is a FIFO (named pipe), not a regular file", skipped.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public void IndexSearch_HugeK_ClampedToTheIndexSizeNoCrash()
+    {
+        var vectors = Path.Combine(_dir, "v.npy");
+        var queries = Path.Combine(_dir, "q.npy");
+        NpyFile.Write(vectors, Enumerable.Range(0, 30 * 4).Select(i => (float)Math.Sin(i)).ToArray(), [30, 4]);
+        NpyFile.Write(queries, Enumerable.Range(0, 2 * 4).Select(i => (float)Math.Cos(i)).ToArray(), [2, 4]);
+        var index = Path.Combine(_dir, "idx");
+        Assert.Equal(0, Run("index", "import", "--vectors", vectors, "--out", index, "--kind", "hnsw").ExitCode);
+
+        foreach (var k in new[] { "2147483647", "100000000" })
+        {
+            var ids = Path.Combine(_dir, "ids.npy");
+            var r = Run("index", "search", "--index", index, "--queries", queries, "-k", k, "--out", ids);
+
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            Assert.Equal(30, r.Json.GetProperty("k").GetInt32());
+            Assert.Equal([2L, 30], NpyFile.ReadInt64(ids).Shape);
+        }
+    }
+
+    [Fact]
+    public void Search_HugeK_ReturnsEveryImage()
+    {
+        var index = Path.Combine(_dir, "idx");
+        Assert.Equal(0, Run("index", "build", "--model", HfModel, "--images", Photos(), "--out", index).ExitCode);
+
+        var r = Run("search", "--index", index, "--text", "fruit", "-k", "2147483647", "--json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(2, r.Json.GetProperty("hits").GetArrayLength());
+    }
+
+    [Fact]
+    public void Search_MissingIndex_SaysItDoesNotExist()
+    {
+        var missing = Path.Combine(_dir, "nope");
+
+        var r = Run("search", "--index", missing, "--text", "x");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal($"mm: {missing}: The index directory does not exist.", r.Stderr.Trim());
+    }
+
+    [Fact]
+    public void IndexImport_Float64Vectors_SaysFloat64AndHowToConvert()
+    {
+        // A float64 .npy as numpy.save writes it: '<f8'.
+        var path = Path.Combine(_dir, "f64.npy");
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
+        header = header.PadRight(64 - 10 - 1) + "\n";
+        using (var file = File.Create(path))
+        {
+            file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0]);
+            file.Write(System.Text.Encoding.ASCII.GetBytes(header));
+            file.Write(new byte[32]);
+        }
+
+        var r = Run("index", "import", "--vectors", path, "--out", Path.Combine(_dir, "idx"), "--kind", "flat");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("holds float64 values ('<f8'); only float32 ('<f4') and int64 ('<i8') are read", r.Stderr);
+        Assert.Contains("astype(numpy.float32)", r.Stderr);
+    }
+
+    [Theory]
+    [InlineData("embed")]
+    [InlineData("tokenize")]
+    [InlineData("preprocess")]
+    [InlineData("info")]
+    [InlineData("classify")]
+    [InlineData("index", "import")]
+    [InlineData("index", "search")]
+    [InlineData("index", "build")]
+    [InlineData("index")]
+    [InlineData("search")]
+    [InlineData("eval", "zeroshot")]
+    [InlineData("eval", "retrieval")]
+    [InlineData("train")]
+    [InlineData("demo")]
+    public void Help_AfterAnyCommand_PrintsItsUsageExitZero(params string[] command)
+    {
+        foreach (var args in new[] { [.. command, "--help"], [.. command, "--model", "x", "-h"], command.Concat(["--help", "--bogus"]).ToArray() })
+        {
+            var r = Run(args);
+
+            Assert.True(r.ExitCode == 0, $"{string.Join(' ', args)}: {r.Stderr}");
+            Assert.StartsWith("Usage:", r.Stdout);
+            Assert.Contains("  mm " + string.Join(' ', command), r.Stdout);
+        }
+    }
+
+    [Fact]
+    public void UnknownOptionGivenLast_SaysUnknownNotNeedsAValue()
+    {
+        var r = Run("embed", "--model", HfModel, "--text", "a cat", "--verbose");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("mm: Unknown option: --verbose. Add --help to see this command's options.", r.Stderr.Trim());
+    }
+
+    [Fact]
+    public void KnownOptionWithoutValue_SaysItNeedsAValue()
+    {
+        var last = Run("embed", "--model", HfModel, "--text");
+        var beforeAnother = Run("embed", "--text", "--model", HfModel);
+
+        Assert.Equal((2, "mm: --text needs a value."), (last.ExitCode, last.Stderr.Trim()));
+        Assert.Equal((2, "mm: --text needs a value."), (beforeAnother.ExitCode, beforeAnother.Stderr.Trim()));
+    }
+
+    [Fact]
+    public void Classify_ClassFileNamingAClassTwice_RefusedNamingBothLines()
+    {
+        var classes = Path.Combine(_dir, "classes.txt");
+        File.WriteAllText(classes, "cat\ndog\ncat\n");
+
+        var r = Run("classify", "--model", HfModel, "--classes", classes, "--image", Image("fruits.jpg"), "-k", "1");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"{classes}: line 3: class name 'cat' repeats line 1", r.Stderr);
+    }
+}
