@@ -168,4 +168,68 @@ public sealed class HostileInputCommandTests : CliTestBase, IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"{classes}: line 3: class name 'cat' repeats line 1", r.Stderr);
     }
+
+    [Fact]
+    public async Task Embed_FifoNamedLikeAnImage_FailsAtOnceNamingIt()
+    {
+        // Before: opening the FIFO blocked for ever and Ctrl-C did not stop it.
+        var fifo = Path.Combine(_dir, "pipe.jpg");
+        MakeFifo(fifo);
+
+        var embed = Task.Run(() => Run("embed", "--model", HfModel, "--image", fifo));
+        Assert.True(await Task.WhenAny(embed, Task.Delay(TimeSpan.FromSeconds(60))) == embed, "mm embed blocked on a FIFO");
+        var r = await embed;
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("pipe.jpg", r.Stderr);
+        Assert.Contains("is a FIFO (named pipe), not a regular file", r.Stderr);
+    }
+
+    [Fact]
+    public async Task IndexBuild_SigintWhileEmbedding_StopsPromptlyWith130AndKeepsFinishedImages()
+    {
+        var photos = Path.Combine(_dir, "many");
+        Directory.CreateDirectory(photos);
+        for (int i = 0; i < 600; i++)
+        {
+            File.Copy(Image("butterfly.jpg"), Path.Combine(photos, $"{i:D4}.jpg"));
+        }
+        var index = Path.Combine(_dir, "idx");
+        using var process = StartProcess(null, "index", "build", "--model", HfModel, "--images", photos, "--out", index, "--batch-size", "8");
+        var stderr = new System.Text.StringBuilder();
+        var sawProgress = new TaskCompletionSource();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+            if (e.Data?.Contains("embedding [", StringComparison.Ordinal) == true)
+            {
+                sawProgress.TrySetResult();
+            }
+        };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+        Assert.True(await Task.WhenAny(sawProgress.Task, Task.Delay(TimeSpan.FromSeconds(90))) == sawProgress.Task, "no progress line");
+        await Task.Delay(500);
+
+        var signalled = System.Diagnostics.Stopwatch.StartNew();
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        var exited = process.WaitForExitAsync();
+        Assert.True(await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(30))) == exited, "mm index build ignored SIGINT");
+        var latency = signalled.Elapsed;
+
+        Assert.Equal(130, process.ExitCode);
+        // Generous bound for a loaded 2-core CI machine; the batch in flight (8 tiny images) is what it waits for.
+        Assert.True(latency < TimeSpan.FromSeconds(5), $"stopping took {latency.TotalSeconds:0.00} s");
+        lock (stderr)
+        {
+            Assert.Contains("saved the", stderr.ToString());
+        }
+        Assert.True(MultiModal.Index.SavedIndex.Exists(index));
+    }
 }

@@ -121,10 +121,26 @@ internal static class IndexFiles
             ? file
             : throw new IndexFormatException(Path.Combine(directory, IndexManifest.FileName), $"The manifest does not list '{name}'.");
 
-    public static string Sha256Of(string path)
+    public static string Sha256Of(string path, CancellationToken cancellationToken = default)
     {
-        using var stream = RegularFile.OpenRead(path, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        using var stream = RegularFile.OpenRead(path, bufferSize: 1);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            int read;
+            while ((read = stream.Read(buffer, 0, 1 << 20)) > 0)
+            {
+                // A multi-gigabyte file named *.jpg must not hold off Ctrl-C.
+                cancellationToken.ThrowIfCancellationRequested();
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>Writes bytes from native memory (any length) and fsyncs.</summary>

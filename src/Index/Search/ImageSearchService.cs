@@ -160,7 +160,7 @@ public sealed class ImageSearchService : IDisposable
                         unchanged++;
                         continue;
                     }
-                    hash = IndexFiles.Sha256Of(file);
+                    hash = IndexFiles.Sha256Of(file, cancellationToken);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -34,6 +34,24 @@ public sealed class ImageFolderDatasetTests : IDisposable
     }
 
     [Fact]
+    public void Load_LinkLoopAndFifoInAClass_EachImageOnceFifoLeftOut()
+    {
+        // Before: the loop was walked until the path grew too long, listing each image again at every level.
+        temp.Write("root/cat/a.jpg", "x");
+        temp.Write("root/cat/sub/b.jpg", "x");
+        Directory.CreateSymbolicLink(temp.File("root/cat/sub/loop"), temp.File("root/cat"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", temp.File("root/cat/pipe.jpg")))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var dataset = ImageFolderDataset.Load(temp.File("root"));
+
+        string[] files = Enumerable.Range(0, dataset.Count).Select(i => Path.GetRelativePath(temp.File("root"), dataset[i].Image.FilePath!)).ToArray();
+        Assert.Equal(["cat/a.jpg", "cat/sub/b.jpg"], files);
+    }
+
+    [Fact]
     public void Load_EmptyClass_ThrowsNamingClass()
     {
         temp.Write("root/cat/a.jpg", "x");

@@ -1,3 +1,5 @@
+using MultiModal.Encoders.IO;
+
 namespace MultiModal.Training.Data;
 
 /// <summary>
@@ -76,34 +78,18 @@ public sealed class ImageFolderDataset : IImageTextDataset
         return new ImageFolderDataset(Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)), full, names, samples.ToArray());
     }
 
-    /// <summary><c>for root, _, fnames in sorted(os.walk(dir)): for fname in sorted(fnames)</c>, ordinal, hidden folders skipped.</summary>
+    /// <summary>
+    /// <c>for root, _, fnames in sorted(os.walk(dir, followlinks=True)): for fname in sorted(fnames)</c>, ordinal,
+    /// hidden folders skipped. Unlike os.walk, each real folder is entered once (a link loop is not followed round)
+    /// and FIFOs or devices with an image extension are left out (see <see cref="FolderWalk"/>).
+    /// </summary>
     private static IEnumerable<string> ClassFiles(string classDir, HashSet<string> extensions)
     {
-        var folders = new List<string> { classDir };
-        var pending = new Stack<string>();
-        pending.Push(classDir);
-        while (pending.Count > 0)
-        {
-            foreach (string sub in Directory.GetDirectories(pending.Pop()))
-            {
-                if (!Path.GetFileName(sub).StartsWith('.'))
-                {
-                    folders.Add(sub);
-                    pending.Push(sub);
-                }
-            }
-        }
-        folders.Sort(StringComparer.Ordinal);
-        foreach (string folder in folders)
-        {
-            string[] files = Directory.GetFiles(folder)
-                .Where(f => extensions.Contains(Path.GetExtension(f)))
-                .ToArray();
-            Array.Sort(files, StringComparer.Ordinal);
-            foreach (string file in files)
-            {
-                yield return file;
-            }
-        }
+        bool Visible(string path) => !Path.GetRelativePath(classDir, path).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.'));
+        var files = FolderWalk.Files(classDir, f => extensions.Contains(Path.GetExtension(f)) && Visible(f)).Files;
+        return files
+            .GroupBy(f => Path.GetDirectoryName(f)!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .SelectMany(g => g.Order(StringComparer.Ordinal));
     }
 }
