@@ -1,6 +1,8 @@
 using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Microsoft.Win32.SafeHandles;
 using MultiModal.Index.Persistence;
 
 namespace MultiModal.Index.Hnsw;
@@ -72,7 +74,7 @@ internal static unsafe class HnswGraphFile
             file.CheckGraphHeader(m);
             file.CheckLevels();
             file.CheckNodes();
-            file.CheckVectors();
+            file.CheckVectors(stream.SafeFileHandle);
         }
         finally
         {
@@ -298,29 +300,48 @@ internal static unsafe class HnswGraphFile
         }
 
         /// <summary>Every stored float is finite (HnswIndex rejects NaN and infinity on the way in).</summary>
-        public readonly void CheckVectors()
+        /// <remarks>Read in chunks rather than through the map: faulting in a large matrix page by page cost ~6× more.</remarks>
+        public readonly void CheckVectors(SafeFileHandle handle)
         {
-            var values = (uint*)(_data + ShapeBytes);
+            const int ChunkFloats = 1 << 20; // 4 MiB
+            var buffer = GC.AllocateUninitializedArray<float>(ChunkFloats);
+            var bytes = MemoryMarshal.AsBytes(buffer.AsSpan());
             long total = _rows * (_rowBytes / sizeof(float));
-            long i = 0;
-            var exponent = Vector256.Create(0x7F80_0000u);
-            for (; i <= total - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            for (long start = 0; start < total; start += ChunkFloats)
             {
-                var bits = Vector256.Load(values + i) & exponent;
-                if (Vector256.EqualsAny(bits, exponent))
+                var chunk = (int)Math.Min(ChunkFloats, total - start);
+                RandomAccess.Read(handle, bytes[..(chunk * sizeof(float))], ShapeBytes + (start * sizeof(float)));
+                var bad = FirstNonFinite(MemoryMarshal.Cast<float, uint>(buffer.AsSpan(0, chunk)));
+                if (bad >= 0)
+                {
+                    long i = start + bad, width = _rowBytes / sizeof(float);
+                    throw Bad($"node {i / width}: its vector holds {buffer[bad]} at dimension {i % width}; values must be finite.");
+                }
+            }
+        }
+
+        // Index of the first value whose exponent bits are all ones (NaN or ±infinity), or -1.
+        private static int FirstNonFinite(ReadOnlySpan<uint> values)
+        {
+            var exponent = Vector256.Create(0x7F80_0000u);
+            int i = 0;
+            for (; i <= values.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            {
+                if (Vector256.EqualsAny(Vector256.Create(values.Slice(i, Vector256<uint>.Count)) & exponent, exponent))
                 {
                     break;
                 }
             }
 
-            for (; i < total; i++)
+            for (; i < values.Length; i++)
             {
                 if ((values[i] & 0x7F80_0000u) == 0x7F80_0000u)
                 {
-                    long row = i / (_rowBytes / sizeof(float)), column = i % (_rowBytes / sizeof(float));
-                    throw Bad($"node {row}: its vector holds {BitConverter.UInt32BitsToSingle(values[i])} at dimension {column}; values must be finite.");
+                    return i;
                 }
             }
+
+            return -1;
         }
 
         // One level's list at `at`: u32 count, then capacity slots. Returns the offset after it.
