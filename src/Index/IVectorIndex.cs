@@ -34,8 +34,12 @@ public interface IVectorIndex : IDisposable
     bool Contains(long key);
 
     /// <summary>
-    /// The <paramref name="k"/> closest stored vectors for each query, best first. An empty index returns rows padded
-    /// with -1. <paramref name="k"/> must be positive.
+    /// The <paramref name="k"/> closest stored vectors for each query, best first, in a result of
+    /// <see cref="SearchResult.K"/> = min(<paramref name="k"/>, <see cref="Count"/>) columns: asking for more than is
+    /// stored (up to <c>int.MaxValue</c>) returns every stored vector, and an empty index returns zero columns. Slots
+    /// an approximate index could not fill hold key -1 and the padding score.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or queries × min(k, Count)
+    /// exceeds <see cref="SearchResult.MaxSlots"/> (search fewer queries at a time).</exception>
     SearchResult Search(ReadOnlySpan<float> queries, int k, CancellationToken cancellationToken = default);
 }

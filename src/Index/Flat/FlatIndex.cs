@@ -155,7 +155,9 @@ public sealed partial class FlatIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive.</exception>
+    /// <remarks>Exact: every one of the min(k, <see cref="Count"/>) columns holds a stored vector, never -1.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive, or the result would exceed
+    /// <see cref="SearchResult.MaxSlots"/>.</exception>
     /// <exception cref="ArgumentException">The query length is not a multiple of <see cref="Dimensions"/>, or a query
     /// holds NaN/infinity (or is zero under cosine); the message names the query.</exception>
     public SearchResult Search(ReadOnlySpan<float> queries, int k, CancellationToken cancellationToken = default)
@@ -163,24 +165,26 @@ public sealed partial class FlatIndex : IVectorIndex
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         var prepared = Prepare(queries, "queries", "Query");
         int nq = prepared.Length / Dimensions;
-        var keys = new long[(long)nq * k];
-        var scores = new float[(long)nq * k];
-        var rows = new int[(long)nq * k];
+        int columns;
+        long[] keys;
+        float[] scores;
+        int[] rows;
         _lock.EnterReadLock();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_keys.Count == 0 || nq == 0)
+            // k clamped to what is stored (k = int.MaxValue means "all"); nq × columns ≤ MaxSlots, so no overflow.
+            columns = SearchResult.Columns(k, _keys.Count, nq);
+            keys = new long[nq * columns];
+            scores = new float[nq * columns];
+            rows = new int[nq * columns];
+            if (keys.Length > 0 && _torch is not null)
             {
-                rows.AsSpan().Fill(-1);
+                _torch.Search(_store, prepared, nq, columns, Metric == Metric.L2, cancellationToken, rows, scores);
             }
-            else if (_torch is not null)
+            else if (keys.Length > 0)
             {
-                _torch.Search(_store, prepared, nq, k, Metric == Metric.L2, cancellationToken, rows, scores);
-            }
-            else
-            {
-                FlatCpuSearch.Search(_store, prepared, nq, k, _norms, _options.EffectiveThreads, _options.Gemm, cancellationToken, rows, scores);
+                FlatCpuSearch.Search(_store, prepared, nq, columns, _norms, _options.EffectiveThreads, _options.Gemm, cancellationToken, rows, scores);
             }
             for (int i = 0; i < rows.Length; i++)
             {
@@ -191,8 +195,8 @@ public sealed partial class FlatIndex : IVectorIndex
         {
             _lock.ExitReadLock();
         }
-        FinishScores(prepared, nq, k, rows, scores);
-        return new SearchResult(keys, scores, nq, k);
+        FinishScores(prepared, nq, columns, rows, scores);
+        return new SearchResult(keys, scores, nq, columns);
     }
 
     /// <summary>Frees the native memory (or memory map) and the device copy.</summary>

@@ -54,8 +54,10 @@ public sealed partial class HnswIndex
     /// <summary>
     /// Loads an index saved by <see cref="Save(string)"/>. The manifest (format, version, kind, metric, sizes, build settings)
     /// and <c>graph.usearch</c>'s size, and its SHA-256 unless <see cref="LoadOptions.VerifyChecksums"/> is off, are
-    /// checked before USearch reads the graph. <see cref="LoadOptions.MemoryMap"/> does not apply: the graph is read
-    /// into memory so the loaded index can be added to.
+    /// checked before USearch reads the graph, and so is the graph's whole structure (headers, levels, every neighbour
+    /// link, exact length), because a manifest re-signed by whoever edited the graph proves nothing.
+    /// <see cref="LoadOptions.MemoryMap"/> does not apply: the graph is read into memory so the loaded index can be
+    /// added to.
     /// </summary>
     /// <param name="directory">The saved index directory.</param>
     /// <param name="options">Load checks; defaults when null.</param>
@@ -95,6 +97,7 @@ public sealed partial class HnswIndex
         var graphPath = Path.Combine(directory, GraphFile);
         IndexFiles.Require(directory, manifest, GraphFile);
         IndexFiles.VerifyFiles(directory, manifest, options.VerifyChecksums);
+        HnswGraphFile.Validate(graphPath, manifest.Count, manifest.Dimensions, metric, m);
         return FromGraph(manifest, metric, hnswOptions, graphPath);
     }
 

@@ -143,17 +143,30 @@ public sealed unsafe partial class HnswIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
+    /// <remarks>Approximate: a query may find fewer than min(k, <see cref="Count"/>) vectors (a small ef-search, or
+    /// a graph thinned by removals); its remaining slots hold -1 and the padding score.</remarks>
     public SearchResult Search(ReadOnlySpan<float> queries, int k, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var n = HnswRows.Count(queries.Length, Dimensions, nameof(queries));
         HnswRows.Validate(queries, n, Dimensions, Metric, nameof(queries));
-        var keys = new long[(long)n * k];
-        var scores = new float[(long)n * k];
+        int columns;
+        long[] keys;
+        float[] scores;
         _lock.EnterReadLock();
         try
         {
             var handle = Live();
+            // k clamped to what is stored (k = int.MaxValue means "all"): USearch sizes its candidate buffers by k, and
+            // n × columns ≤ MaxSlots keeps the arrays bounded. Slots the approximate search leaves empty are padded below.
+            columns = SearchResult.Columns(k, UsearchNative.SizeOf(handle), n);
+            keys = new long[n * columns];
+            scores = new float[n * columns];
+            if (keys.Length == 0)
+            {
+                return new SearchResult(keys, scores, n, columns);
+            }
+
             fixed (float* q = queries)
             fixed (long* kp = keys)
             fixed (float* sp = scores)
@@ -162,17 +175,17 @@ public sealed unsafe partial class HnswIndex : IVectorIndex
                 void One(long i)
                 {
                     var row = (float*)qa + (i * Dimensions);
-                    var rowKeys = (long*)ka + (i * k);
-                    var rowScores = (float*)sa + (i * k);
+                    var rowKeys = (long*)ka + (i * columns);
+                    var rowScores = (float*)sa + (i * columns);
                     var normalised = Metric != Metric.Cosine ? default : Dimensions <= MaxStackDimensions ? stackalloc float[Dimensions] : new float[Dimensions];
                     if (Metric == Metric.Cosine)
                     {
                         HnswRows.Normalise(new ReadOnlySpan<float>(row, Dimensions), normalised);
-                        fixed (float* r = normalised) { SearchRow(handle, r, k, rowKeys, rowScores); }
+                        fixed (float* r = normalised) { SearchRow(handle, r, columns, rowKeys, rowScores); }
                     }
                     else
                     {
-                        SearchRow(handle, row, k, rowKeys, rowScores);
+                        SearchRow(handle, row, columns, rowKeys, rowScores);
                     }
                 }
 
@@ -181,7 +194,7 @@ public sealed unsafe partial class HnswIndex : IVectorIndex
         }
         finally { _lock.ExitReadLock(); }
 
-        return new SearchResult(keys, scores, n, k);
+        return new SearchResult(keys, scores, n, columns);
     }
 
     /// <inheritdoc/>

@@ -46,27 +46,86 @@ public sealed class FlatIndexSearchTests
     }
 
     [Fact]
-    public void Search_KLargerThanCount_PadsWithMinusOne()
+    public void Search_KLargerThanCount_ReturnsEveryStoredVector()
     {
         using var index = FlatIndex.Create(2, Metric.L2);
         index.Add([1, 0, 0, 1], [5, 6]);
 
         var result = index.Search([1, 0], k: 4);
 
-        Assert.Equal([5L, 6, -1, -1], result.Keys);
-        Assert.Equal([0f, 2f, float.PositiveInfinity, float.PositiveInfinity], result.Scores);
+        Assert.Equal(2, result.K);
+        Assert.Equal([5L, 6], result.Keys);
+        Assert.Equal([0f, 2f], result.Scores);
+    }
+
+    [Theory]
+    [InlineData(FlatBackend.Cpu)]
+    [InlineData(FlatBackend.TorchSharp)]
+    public void Search_KIntMaxValueOnSmallIndex_ReturnsAllStoredBestFirst(FlatBackend backend)
+    {
+        using var index = FlatIndex.Create(2, Metric.InnerProduct, new FlatIndexOptions { Backend = backend, Threads = 2 });
+        index.Add([1, 0, 0, 1, 3, 0, -1, 0, 2, 2], [10, 11, 12, 13, 14]);
+
+        var result = index.Search([1, 0, 0, 1], k: int.MaxValue);
+
+        Assert.Equal((2, 5), (result.Queries, result.K));
+        Assert.Equal([12L, 14, 10, 11, 13], result.KeysOf(0).ToArray());
+        Assert.Equal([3f, 2, 1, 0, -1], result.ScoresOf(0).ToArray());
+        Assert.Equal([14L, 11], result.KeysOf(1)[..2].ToArray());
     }
 
     [Fact]
-    public void Search_EmptyIndex_ReturnsPaddedRows()
+    public void Search_KIntMaxValueRowsSplitAcrossWorkers_ReturnsEveryRowInScoreOrder()
     {
-        using var index = FlatIndex.Create(3, Metric.InnerProduct);
+        // One query on two threads splits the 2500 rows between workers, whose full-length heaps are then merged.
+        const int dims = 8, rows = 2500;
+        var vectors = BruteForce.Random(rows, dims, seed: 6);
+        var keys = Enumerable.Range(0, rows).Select(i => 7L * i).ToArray();
+        var query = BruteForce.Random(1, dims, seed: 7);
+        using var index = FlatIndex.Create(dims, Metric.L2, new FlatIndexOptions { Threads = 2 });
+        index.Add(vectors, keys);
 
-        var result = index.Search([1, 2, 3, 4, 5, 6], k: 2);
+        var result = index.Search(query, int.MaxValue);
 
-        Assert.Equal(2, result.Queries);
-        Assert.All(result.Keys, key => Assert.Equal(-1, key));
-        Assert.All(result.Scores, score => Assert.Equal(float.NegativeInfinity, score));
+        // Every row once, each with its exact score, ascending; near-ties may swap between float32 and double, so the
+        // order is checked on the returned scores rather than against the reference order.
+        Assert.Equal(rows, result.K);
+        Assert.Equal(keys, result.Keys.Order());
+        var exact = keys.Select((key, row) => (key, BruteForce.Score(Metric.L2, query, vectors.AsSpan(row * dims, dims)))).ToDictionary();
+        Assert.All(result.Keys.Zip(result.Scores), hit => Assert.Equal(exact[hit.First], hit.Second, 2e-4));
+        Assert.True(result.Scores.Zip(result.Scores.Skip(1)).All(p => p.First <= p.Second));
+    }
+
+    [Theory]
+    [InlineData(FlatBackend.Cpu, 2)]
+    [InlineData(FlatBackend.Cpu, int.MaxValue)]
+    [InlineData(FlatBackend.TorchSharp, int.MaxValue)]
+    public void Search_EmptyIndex_ReturnsZeroColumns(FlatBackend backend, int k)
+    {
+        using var index = FlatIndex.Create(3, Metric.InnerProduct, new FlatIndexOptions { Backend = backend });
+
+        var result = index.Search([1, 2, 3, 4, 5, 6], k);
+
+        Assert.Equal((2, 0), (result.Queries, result.K));
+        Assert.Empty(result.Keys);
+        Assert.Empty(result.Scores);
+        Assert.True(result.KeysOf(1).IsEmpty);
+    }
+
+    [Fact]
+    public void Search_ResultBeyondMaxSlots_ThrowsNamingKBeforeAllocating()
+    {
+        // 27,000 queries × all 5,000 vectors = 135M slots, just over SearchResult.MaxSlots (2^27 ≈ 134.2M).
+        using var index = FlatIndex.Create(1, Metric.InnerProduct);
+        index.Add(Enumerable.Range(1, 5000).Select(i => (float)i).ToArray(), Enumerable.Range(0, 5000).Select(i => (long)i).ToArray());
+        var queries = new float[27_000];
+        queries.AsSpan().Fill(1f);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => index.Search(queries, int.MaxValue));
+
+        Assert.Equal("k", error.ParamName);
+        Assert.Contains("27000 queries × 5000 results each", error.Message);
+        Assert.Equal(5000, index.Search(queries.AsSpan(0, 10), int.MaxValue).K);
     }
 
     [Fact]

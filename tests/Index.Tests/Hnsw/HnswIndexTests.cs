@@ -57,26 +57,58 @@ public sealed class HnswIndexTests(HnswRecallFixture fixture) : IClassFixture<Hn
     }
 
     [Fact]
-    public void Search_FewerStoredThanK_PadsWithMinusOne()
+    public void Search_FewerStoredThanK_ReturnsEveryStoredVector()
     {
         using var index = HnswIndex.Create(2, Metric.L2);
         index.Add([1f, 0f, 0f, 1f], [10L, 20L]);
 
         var result = index.Search([1f, 0f], 4);
 
-        Assert.Equal([10L, 20L, -1L, -1L], result.KeysOf(0).ToArray());
-        Assert.Equal([0f, 2f, float.PositiveInfinity, float.PositiveInfinity], result.ScoresOf(0).ToArray());
+        Assert.Equal(2, result.K);
+        Assert.Equal([10L, 20L], result.KeysOf(0).ToArray());
+        Assert.Equal([0f, 2f], result.ScoresOf(0).ToArray());
     }
 
     [Fact]
-    public void Search_EmptyIndex_AllPadding()
+    public void Search_KIntMaxValueOnSmallIndex_ReturnsAllStoredBestFirst()
+    {
+        using var index = HnswIndex.Create(2, Metric.L2, new HnswOptions { Threads = 2 });
+        index.Add([1f, 0f, 0f, 1f, 3f, 0f, -2f, 0f, 2f, 2f], [10L, 11L, 12L, 13L, 14L]);
+
+        var result = index.Search([1f, 0f, 3f, 0f], int.MaxValue);
+
+        Assert.Equal((2, 5), (result.Queries, result.K));
+        Assert.Equal([10L, 11L, 12L, 14L, 13L], result.KeysOf(0).ToArray());
+        Assert.Equal([0f, 2f, 4f, 5f, 9f], result.ScoresOf(0).ToArray());
+        Assert.Equal([12L, 10L, 14L, 11L, 13L], result.KeysOf(1).ToArray());
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(int.MaxValue)]
+    public void Search_EmptyIndex_ReturnsZeroColumns(int k)
     {
         using var index = HnswIndex.Create(3, Metric.Cosine);
 
-        var result = index.Search([1f, 2f, 3f, 4f, 5f, 6f], 2);
+        var result = index.Search([1f, 2f, 3f, 4f, 5f, 6f], k);
 
-        Assert.All(result.Keys, k => Assert.Equal(-1L, k));
-        Assert.All(result.Scores, s => Assert.Equal(float.NegativeInfinity, s));
+        Assert.Equal((2, 0), (result.Queries, result.K));
+        Assert.Empty(result.Keys);
+        Assert.Empty(result.Scores);
+    }
+
+    [Fact]
+    public void Search_ResultBeyondMaxSlots_ThrowsNamingKBeforeAllocating()
+    {
+        // 27,000 queries × all 5,000 vectors = 135M slots, just over SearchResult.MaxSlots (2^27 ≈ 134.2M).
+        using var index = HnswIndex.Create(1, Metric.L2, new HnswOptions { M = 4, EfConstruction = 8 });
+        index.Add(Enumerable.Range(1, 5000).Select(i => (float)i).ToArray(), Enumerable.Range(0, 5000).Select(i => (long)i).ToArray());
+        var queries = new float[27_000];
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => index.Search(queries, int.MaxValue));
+
+        Assert.Equal("k", error.ParamName);
+        Assert.Contains("27000 queries × 5000 results each", error.Message);
     }
 
     [Fact]
@@ -90,7 +122,7 @@ public sealed class HnswIndexTests(HnswRecallFixture fixture) : IClassFixture<Hn
         Assert.Equal(1, removed);
         Assert.Equal(2, index.Count);
         Assert.False(index.Contains(2));
-        Assert.Equal([3L, 1L, -1L], index.Search([2f, 0f], 3).KeysOf(0).ToArray());
+        Assert.Equal([3L, 1L], index.Search([2f, 0f], 3).KeysOf(0).ToArray());
     }
 
     [Fact]
