@@ -13,6 +13,10 @@ internal sealed record IndexManifest
     public const string FormatName = "multimodal-index";
     public const int CurrentVersion = 1;
 
+    /// <summary>The widest vectors an index holds (CLIP's widest embedding is 1024; 65,536 leaves room without letting a
+    /// hostile manifest size buffers in gigabytes).</summary>
+    public const int MaxDimensions = 1 << 16;
+
     [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
     [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentVersion;
     [JsonPropertyName("kind")] public required string Kind { get; init; }
@@ -51,7 +55,8 @@ internal sealed record IndexManifest
         IndexManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<IndexManifest>(File.ReadAllText(path), Json);
+            // A manifest is a few hundred bytes; 1 MiB bounds what a hostile one can make us read.
+            manifest = JsonSerializer.Deserialize<IndexManifest>(Encoders.IO.RegularFile.ReadAllBytes(path, maxBytes: 1 << 20), Json);
         }
         catch (JsonException e)
         {
@@ -69,9 +74,21 @@ internal sealed record IndexManifest
         {
             throw new IndexFormatException(path, $"Index kind is '{manifest.Kind}', expected '{expectedKind}'.");
         }
-        if (manifest.Dimensions <= 0 || manifest.Count < 0 || manifest.Count > int.MaxValue)
+        if (manifest.Dimensions <= 0 || manifest.Dimensions > MaxDimensions || manifest.Count < 0 || manifest.Count > int.MaxValue)
         {
-            throw new IndexFormatException(path, $"Dimensions {manifest.Dimensions} / count {manifest.Count} are out of range.");
+            throw new IndexFormatException(path, $"Dimensions {manifest.Dimensions} / count {manifest.Count} are out of range (dimensions 1..{MaxDimensions}).");
+        }
+        // Fields the serializer leaves null when the JSON says null or omits them.
+        if (manifest.Kind is null || manifest.Metric is null || manifest.Dtype is null || manifest.Files is null)
+        {
+            throw new IndexFormatException(path, "The manifest lacks kind, metric, dtype or files.");
+        }
+        foreach (var (name, file) in manifest.Files)
+        {
+            if (file is null || file.Sha256 is null || file.Bytes < 0)
+            {
+                throw new IndexFormatException(path, $"The entry for '{name}' lacks bytes or sha256.");
+            }
         }
         return manifest;
     }

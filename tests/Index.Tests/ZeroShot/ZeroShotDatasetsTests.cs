@@ -98,9 +98,17 @@ public sealed class ZeroShotDatasetsTests : IDisposable
     [Fact]
     public void ReadClassNames_JsonArray_KeptVerbatim()
     {
+        var path = Write("names.json", """ ["cat", " dog", "dog"] """);
+
+        Assert.Equal(["cat", " dog", "dog"], ZeroShotDatasets.ReadClassNames(path));
+    }
+
+    [Fact]
+    public void ReadClassNames_ANameTwice_InvalidDataNamingBothEntries()
+    {
         var path = Write("names.json", """ ["cat", " dog", "cat"] """);
 
-        Assert.Equal(["cat", " dog", "cat"], ZeroShotDatasets.ReadClassNames(path));
+        Assert.Contains("entry 2: class name 'cat' repeats entry 0", Assert.Throws<InvalidDataException>(() => ZeroShotDatasets.ReadClassNames(path)).Message);
     }
 
     [Theory]
