@@ -43,7 +43,7 @@ internal static class FuzzRuns
         if (result.Verdict.Kind == VerdictKind.Finding)
         {
             Assert.Fail($"{target} finding on tests/fuzz/corpus/{target}/{file}: {result.Verdict.Type} at {result.Verdict.Where}: {result.Verdict.Message}\n"
-                + $"  reproduce: dotnet run -c Release --project tests/Fuzz -- run {target} tests/fuzz/corpus/{target}/{file}");
+                + $"  reproduce: dotnet run -c Release --project tests/Fuzz.Targets -- run {target} tests/fuzz/corpus/{target}/{file}");
         }
     }
 
@@ -77,7 +77,7 @@ internal static class FuzzRuns
                 WriteCase(target, first.Index, input); // the process died before it could save the input
             }
             message.AppendLine($"- {group.Key} (x{group.Count()}; first case {first.Index}: {first.Label}): {first.Verdict.Message}");
-            message.AppendLine($"  input: {(File.Exists(input) ? input : "(process died: regenerate it)")}; regenerate: dotnet run -c Release --project tests/Fuzz -- case {target} --seed {Seed} --index {first.Index} --corpus tests/fuzz/corpus/{target} --out case.bin");
+            message.AppendLine($"  input: {(File.Exists(input) ? input : "(process died: regenerate it)")}; regenerate: dotnet run -c Release --project tests/Fuzz.Targets -- case {target} --seed {Seed} --index {first.Index} --corpus tests/fuzz/corpus/{target} --out case.bin");
         }
         if (log.Length > 0)
         {

@@ -14,8 +14,8 @@ if ! command -v cjpeg >/dev/null || ! command -v jpegtran >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y libjpeg-turbo-progs >/dev/null; else echo "make-seeds.sh: needs cjpeg and jpegtran (libjpeg-turbo-progs)" >&2; exit 1; fi
 fi
 
-dotnet build "$repo/tests/Fuzz" -c Release -v quiet -nologo >/dev/null
-dotnet "$repo/tests/Fuzz/bin/Release/net10.0/MultiModal.Fuzz.dll" seeds "$repo"
+dotnet build "$repo/tests/Fuzz.Targets" -c Release -v quiet -nologo >/dev/null
+dotnet "$repo/tests/Fuzz.Targets/bin/Release/net10.0/MultiModal.Fuzz.dll" seeds "$repo"
 
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 djpeg -scale 1/8 -ppm "$fixtures/images/fruits.jpg" > "$work/fruits.ppm"   # 64x60

@@ -2,7 +2,7 @@
 # Fuzzes one target with afl-fuzz for SECONDS, then keeps each new distinct finding as a regression case.
 #   tests/fuzz/run.sh TARGET SECONDS [extra afl-fuzz options...]
 #   TARGET: jpeg png image safetensors npy index checkpoint
-# Steps: installs afl++ (Debian, when root) and the SharpFuzz.CommandLine tool if missing; builds tests/Fuzz twice
+# Steps: installs afl++ (Debian, when root) and the SharpFuzz.CommandLine tool if missing; builds tests/Fuzz.Targets twice
 # (tests/fuzz/.work/plain for triage, and tests/fuzz/.work/bin whose MultiModal.Encoders, MultiModal.Index and
 # SixLabors.ImageSharp assemblies are instrumented); runs afl-fuzz -V SECONDS on the target's seeds (SharpFuzz's
 # out-of-process fork server: a native crash or a hang costs one child process); replays every crash and hang in
@@ -25,14 +25,14 @@ if [ ! -x "$tools/sharpfuzz" ]; then
   dotnet tool install --tool-path "$tools" SharpFuzz.CommandLine --version 2.3.0 >/dev/null
 fi
 
-# Two private builds: bin (instrumented, for afl-fuzz) and plain (for triage), so that rebuilding tests/Fuzz while a
+# Two private builds: bin (instrumented, for afl-fuzz) and plain (for triage), so that rebuilding tests/Fuzz.Targets while a
 # fuzzer runs cannot swap files under it. FUZZ_SKIP_BUILD=1 reuses them (run-all.sh builds once).
 plain="$work/plain"
 if [ "${FUZZ_SKIP_BUILD:-}" != 1 ]; then
   (
     flock 9
-    dotnet build "$repo/tests/Fuzz" -c Release -nologo -v quiet -o "$plain" -p:UseAppHost=false >/dev/null
-    dotnet build "$repo/tests/Fuzz" -c Release -nologo -v quiet -o "$bin" -p:UseAppHost=false >/dev/null
+    dotnet build "$repo/tests/Fuzz.Targets" -c Release -nologo -v quiet -o "$plain" -p:UseAppHost=false >/dev/null
+    dotnet build "$repo/tests/Fuzz.Targets" -c Release -nologo -v quiet -o "$bin" -p:UseAppHost=false >/dev/null
     for dll in MultiModal.Encoders.dll MultiModal.Index.dll SixLabors.ImageSharp.dll; do
       if ! grep -q "SharpFuzz.Common" "$bin/$dll"; then "$tools/sharpfuzz" "$bin/$dll" >/dev/null; fi
     done
