@@ -100,6 +100,13 @@ internal static class ContainerProbe
             ReadOnlySpan<byte> body = data.Slice(pos + 8, (int)length);
             if (type.SequenceEqual("IHDR"u8) && length >= 13)
             {
+                uint width = BinaryPrimitives.ReadUInt32BigEndian(body);
+                uint height = BinaryPrimitives.ReadUInt32BigEndian(body[4..]);
+                if (width is 0 or > int.MaxValue || height is 0 or > int.MaxValue)
+                {
+                    // PNG spec 11.2.2: "Zero is an invalid value. The maximum for each is 2^31-1."
+                    return $"PNG header declares {width}x{height} pixels; the PNG spec allows 1 to 2^31-1 per side";
+                }
                 bitDepth = body[8];
                 colorType = body[9];
             }

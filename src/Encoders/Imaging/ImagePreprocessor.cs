@@ -1,4 +1,5 @@
 using System.Buffers;
+using MultiModal.Encoders.IO;
 
 namespace MultiModal.Encoders.Imaging;
 
@@ -63,7 +64,10 @@ public sealed class ImagePreprocessor
 
     /// <summary>Preprocesses the image file at <paramref name="path"/> into a new CHW tensor [3, S, S].</summary>
     /// <param name="path">Image file; its format is detected from its content.</param>
-    /// <exception cref="ImageDecodeException">The file is missing, empty, truncated, corrupt, of a disallowed format, or too large.</exception>
+    /// <exception cref="ImageDecodeException">
+    /// The file is missing, not a regular file (a folder, FIFO or device: refused without reading or blocking), empty,
+    /// truncated, corrupt, of a disallowed format, or too large.
+    /// </exception>
     public float[] Preprocess(string path)
     {
         var result = new float[OutputLength];
@@ -320,17 +324,26 @@ public sealed class ImagePreprocessor
         FileStream file;
         try
         {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            // RegularFile: a FIFO named *.jpg is refused at once instead of blocking, a device instead of being read.
+            file = RegularFile.OpenRead(path, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (NotARegularFileException ex)
+        {
+            throw new ImageDecodeException(path, $"is {FileStatus.Describe(ex.Kind)}, not a regular file", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new ImageDecodeException(path, $"cannot open the file: {ex.Message}", ex);
+            throw new ImageDecodeException(path, $"cannot open the file: {WithoutPath(ex.Message, path)}", ex);
         }
         using (file)
         {
             return ReadStream(file, path, out length);
         }
     }
+
+    /// <summary>RegularFile's messages start with "path: "; the exception adds the path itself.</summary>
+    private static string WithoutPath(string message, string path) =>
+        message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..].TrimEnd('.') : message;
 
     private byte[] ReadStream(Stream stream, string sourceName, out int length)
     {

@@ -50,7 +50,9 @@ public abstract class ImageRef
 
         public override string? FilePath => path;
 
-        public override Stream Open() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        // RegularFile: a folder, FIFO or device named like an image fails at once (NotARegularFileException, an
+        // IOException naming the path) instead of "Access denied", a blocked open or an endless read.
+        public override Stream Open() => MultiModal.Encoders.IO.RegularFile.OpenRead(path, bufferSize: 1 << 16);
     }
 
     private sealed class EncodedImageRef : ImageRef
