@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 namespace MultiModal.Encoders.Imaging;
 
 /// <summary>
-/// Byte-level checks ImageSharp 2.1 does not make, and the few header facts it does not expose: whether a JPEG or
-/// PNG is complete (ImageSharp fills a truncated scan with grey where PIL raises "image file is truncated"), a PNG's
-/// colour type and bit depth, and palette entry 0 (PIL pads "P" images with index 0, not black).
+/// Byte-level checks ImageSharp 2.1 does not make, and the few header facts it does not expose: whether a JPEG is
+/// complete (ImageSharp fills a truncated scan with grey where PIL raises "image file is truncated"), and palette
+/// entry 0 of BMP and GIF (PIL pads "P" images with index 0, not black). PNG has its own reader, <see cref="PngLayout"/>.
 /// </summary>
 internal static class ContainerProbe
 {
@@ -70,55 +70,6 @@ internal static class ContainerProbe
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>Reads a PNG's chunk structure: null problem when chunks are intact through IEND.</summary>
-    /// <remarks>
-    /// Stricter than PIL in one case: a PNG whose pixel data is complete but lacks IEND loads in PIL and is refused here
-    /// (its IDAT stream cannot be told complete without inflating it).
-    /// </remarks>
-    public static string? CheckPng(ReadOnlySpan<byte> data, out int colorType, out int bitDepth, out Rgb8 palette0)
-    {
-        colorType = -1;
-        bitDepth = -1;
-        palette0 = default;
-        int pos = 8;
-        while (true)
-        {
-            if (pos + 8 > data.Length)
-            {
-                return "PNG is truncated: the data ends before the IEND chunk";
-            }
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos, 4));
-            ReadOnlySpan<byte> type = data.Slice(pos + 4, 4);
-            string typeName = System.Text.Encoding.ASCII.GetString(type);
-            if (length > int.MaxValue || pos + 12L + length > data.Length)
-            {
-                return $"PNG is truncated inside chunk {typeName} (declares {length} bytes, {Math.Max(0, data.Length - pos - 12)} left)";
-            }
-            ReadOnlySpan<byte> body = data.Slice(pos + 8, (int)length);
-            if (type.SequenceEqual("IHDR"u8) && length >= 13)
-            {
-                uint width = BinaryPrimitives.ReadUInt32BigEndian(body);
-                uint height = BinaryPrimitives.ReadUInt32BigEndian(body[4..]);
-                if (width is 0 or > int.MaxValue || height is 0 or > int.MaxValue)
-                {
-                    // PNG spec 11.2.2: "Zero is an invalid value. The maximum for each is 2^31-1."
-                    return $"PNG header declares {width}x{height} pixels; the PNG spec allows 1 to 2^31-1 per side";
-                }
-                bitDepth = body[8];
-                colorType = body[9];
-            }
-            else if (type.SequenceEqual("PLTE"u8) && length >= 3)
-            {
-                palette0 = new Rgb8(body[0], body[1], body[2]);
-            }
-            else if (type.SequenceEqual("IEND"u8))
-            {
-                return null;
-            }
-            pos += 12 + (int)length;
         }
     }
 

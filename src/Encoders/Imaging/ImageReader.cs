@@ -78,21 +78,15 @@ internal sealed class ImageReader
     private DecodedImage Decode(ArraySegment<byte> data, ImageFormatKinds kind, string sourceName)
     {
         ReadOnlySpan<byte> span = data;
-        int pngColorType = -1, pngBitDepth = -1;
         Rgb8 palette0 = default;
-        string? problem = kind switch
-        {
-            ImageFormatKinds.Jpeg => ContainerProbe.CheckJpeg(span),
-            ImageFormatKinds.Png => ContainerProbe.CheckPng(span, out pngColorType, out pngBitDepth, out palette0),
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            throw new ImageDecodeException(sourceName, problem);
-        }
-
+        PngLayout? png = null;
         if (kind == ImageFormatKinds.Jpeg)
         {
+            string? problem = ContainerProbe.CheckJpeg(span);
+            if (problem is not null)
+            {
+                throw new ImageDecodeException(sourceName, problem);
+            }
             // libjpeg-exact decoder (checks MaxPixels at the frame header); null → a variant left to ImageSharp.
             DecodedImage? exact = JpegDecoder.Decode(span, sourceName, options.MaxPixels);
             if (exact is not null)
@@ -100,10 +94,22 @@ internal sealed class ImageReader
                 return exact;
             }
         }
+        else if (kind == ImageFormatKinds.Png)
+        {
+            png = PngLayout.Read(span, out string? problem);
+            if (png is null || png.Truncation is not null)
+            {
+                throw new ImageDecodeException(sourceName, problem ?? png!.Truncation!);
+            }
+            palette0 = png.Palette0;
+        }
+
+        // ImageSharp reads a PNG through its pixel chunks only (PngLayout: no metadata is inflated).
+        Stream Open() => png?.OpenPixelStream(data) ?? new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
 
         // Header only: the pixel limit is enforced before any pixel buffer exists.
         IImageInfo? info;
-        using (var header = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false))
+        using (Stream header = Open())
         {
             info = Image.Identify(configuration, header);
         }
@@ -129,16 +135,16 @@ internal sealed class ImageReader
                 break;
             case ImageFormatKinds.Png:
                 // PngImagePlugin _MODES: grey 1-bit "1", grey 2/4/8 "L", palette "P", 4 "LA", 6 "RGBA", 2 "RGB".
-                mode = pngColorType switch
+                mode = png!.ColorType switch
                 {
-                    0 => pngBitDepth == 1 ? PilMode.Bilevel : PilMode.L,
+                    0 => png.BitDepth == 1 ? PilMode.Bilevel : PilMode.L,
                     3 => PilMode.Palette,
                     4 => PilMode.La,
                     6 => PilMode.Rgba,
                     _ => PilMode.Rgb,
                 };
                 // 16-bit grey is PIL mode "I" (saturating at 255 on convert("RGB")); we use its high byte instead.
-                sixteenBit = pngBitDepth == 16;
+                sixteenBit = png.BitDepth == 16;
                 break;
             case ImageFormatKinds.Gif:
                 mode = PilMode.Palette;
@@ -156,7 +162,7 @@ internal sealed class ImageReader
                 return DecodeTiff(data);
         }
 
-        using var stream = new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
+        using Stream stream = Open();
         if (sixteenBit)
         {
             return DecodedImage.FromRgba64(Image.Load<Rgba64>(configuration, stream), mode, palette0);

@@ -88,4 +88,109 @@ public sealed class ImagePreprocessorHostileInputTests : IDisposable
         Assert.Contains("1 to 2^31-1", ex.Message);
         Assert.IsNotType<ImageTooLargeException>(ex);
     }
+
+    [Fact]
+    public void Preprocess_PngWithTextAndProfileBombs_FinishesFastWithBoundedAllocation()
+    {
+        // Arrange: a 48x32 RGB PNG carrying zTXt, compressed iTXt and iCCP chunks that each inflate to 64 MiB of zeros.
+        byte[] plain = SmallRgbPng(48, 32);
+        byte[] payload = ZerosDeflated(64 << 20);
+        byte[] bomb = InsertChunks(plain,
+            before: [PngBytes.Chunk("zTXt", [.. "Comment\0\0"u8, .. payload]), PngBytes.Chunk("iCCP", [.. "icc\0\0"u8, .. payload])],
+            after: [PngBytes.Chunk("iTXt", [.. "XML:com.adobe.xmp\0\u0001\0\0\0"u8, .. payload]), PngBytes.Chunk("zTXt", [.. "Title\0\0"u8, .. payload])]);
+        Assert.InRange(bomb.Length, 200_000, 500_000); // the size of issue 10's file
+        float[] expected = small.Preprocess(new MemoryStream(plain), "plain.png");
+
+        // Act
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        float[] actual = small.Preprocess(new MemoryStream(bomb), "bomb.png");
+        clock.Stop();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        // Assert: metadata is skipped, not inflated (before: 256 MiB of text inflated as UTF-16 strings, gigabytes).
+        Assert.Equal(expected, actual);
+        Assert.True(allocated < 16L << 20, $"decoding allocated {allocated} bytes");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"decoding took {clock.Elapsed}"); // milliseconds in fact
+    }
+
+    [Fact]
+    public void Read_PngWithEveryKindOfMetadataChunk_DecodesIdenticallyToThePlainFile()
+    {
+        // coffee.png (already holding pHYs and tIME) with text, colour and private chunks before and after the image data.
+        byte[] plain = File.ReadAllBytes(Path.Combine(TestPaths.Images, "coffee.png"));
+        byte[] noisy = InsertChunks(plain,
+            before:
+            [
+                PngBytes.Chunk("tEXt", "Comment\0hello"u8),
+                PngBytes.Chunk("zTXt", [.. "Software\0\0"u8, .. PngBytes.Zlib("MultiModal tests"u8)]),
+                PngBytes.Chunk("iTXt", [.. "Title\0\0\0en\0Titel\0"u8, .. "Kaffee"u8]),
+                PngBytes.Chunk("gAMA", [0, 0, 0x27, 0x10]), // gamma 0.1: PIL and ImageSharp ignore it
+                PngBytes.Chunk("iCCP", [.. "icc\0\0"u8, .. PngBytes.Zlib(new byte[300])]),
+                PngBytes.Chunk("prVt", [1, 2, 3]),
+            ],
+            after:
+            [
+                PngBytes.Chunk("iTXt", [.. "Description\0\u0001\0\0\0"u8, .. PngBytes.Zlib("a cup"u8)]),
+                PngBytes.Chunk("eXIf", [(byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8, 0, 0]),
+            ]);
+        var reader = new ImageReader(new ImagePreprocessOptions());
+
+        using DecodedImage expected = reader.Read(plain, "plain.png");
+        using DecodedImage actual = reader.Read(noisy, "noisy.png");
+
+        Assert.Equal(PilMode.Rgb, actual.Mode);
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        Assert.True(expected.Pixels.SequenceEqual(actual.Pixels));
+    }
+
+    [Fact]
+    public void Preprocess_PngChunkClaimingTwoGigabytes_ThrowsTruncatedWithoutAllocating()
+    {
+        byte[] plain = SmallRgbPng(8, 8);
+        byte[] liar = [.. plain[..33], 0x7F, 0xFF, 0xFF, 0xF0, .. "tEXt"u8, .. "Comment\0"u8, .. plain[33..]];
+        string path = Write("liar.png", liar);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        AssertDecodeFails(path, "PNG is truncated inside chunk tEXt (declares 2147483632 bytes");
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore < 1 << 20);
+    }
+
+    /// <summary>An RGB PNG of a smooth gradient, IHDR + one IDAT + IEND.</summary>
+    private static byte[] SmallRgbPng(int width, int height)
+    {
+        var pixels = new byte[width * height * 3];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)(i * 7 / 3);
+        }
+        return PngBytes.File(
+            PngBytes.Chunk("IHDR", PngBytes.Header((uint)width, (uint)height, bitDepth: 8, colorType: 2)),
+            PngBytes.Chunk("IDAT", PngBytes.ImageData(pixels, width * 3)),
+            PngBytes.Chunk("IEND", []));
+    }
+
+    /// <summary><paramref name="before"/> after IHDR (the first chunk), <paramref name="after"/> just before IEND.</summary>
+    private static byte[] InsertChunks(byte[] png, byte[][] before, byte[][] after)
+    {
+        int afterHeader = 8 + 12 + 13;
+        int end = png.Length - 12;
+        return [.. png[..afterHeader], .. before.SelectMany(c => c), .. png[afterHeader..end], .. after.SelectMany(c => c), .. png[end..]];
+    }
+
+    /// <summary>A zlib stream of <paramref name="count"/> zero bytes (about 1000:1).</summary>
+    private static byte[] ZerosDeflated(int count)
+    {
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (int written = 0; written < count; written += zeros.Length)
+            {
+                zlib.Write(zeros, 0, Math.Min(zeros.Length, count - written));
+            }
+        }
+        return compressed.ToArray();
+    }
 }
