@@ -18,8 +18,14 @@ namespace MultiModal.Encoders.Imaging;
 /// EXIF orientation is ignored, as PIL's transform ignores it; ICC profiles and gamma are ignored, as in PIL.
 /// </para>
 /// <para>
-/// Known divergences: 16-bit greyscale PNG (PIL mode "I", which PIL saturates to white) uses the high byte here; a PNG
-/// missing only its IEND chunk is refused (PIL may accept it); CMYK JPEG uses ImageSharp's CMYK→RGB conversion.
+/// 16-bit PNGs follow PIL exactly: 16-bit grey opens as mode "I" (the samples 0..65535 unscaled), is resized in that
+/// mode (Pillow's 32-bit passes: double weights, rounded to integers) and convert("RGB") clips each value to 0..255,
+/// so values above 255 (most of a full-range image) become white; 16-bit grey + alpha opens as "RGBA" (grey copied to
+/// R, G and B) and 16-bit RGB / RGBA as "RGB" / "RGBA", each sample reduced to its high byte (not rounded).
+/// </para>
+/// <para>
+/// Known divergences: a PNG missing only its IEND chunk is refused (PIL may accept it); CMYK JPEG uses ImageSharp's
+/// CMYK→RGB conversion.
 /// </para>
 /// </remarks>
 public sealed class ImagePreprocessor

@@ -134,16 +134,19 @@ internal sealed class ImageReader
                 mode = info.Metadata.GetJpegMetadata().ColorType == JpegColorType.Luminance ? PilMode.L : PilMode.Rgb;
                 break;
             case ImageFormatKinds.Png:
-                // PngImagePlugin _MODES: grey 1-bit "1", grey 2/4/8 "L", palette "P", 4 "LA", 6 "RGBA", 2 "RGB".
-                mode = png!.ColorType switch
+                // PngImagePlugin _MODES: grey 1-bit "1", grey 2/4/8 "L", grey 16 "I", palette "P", 4 "LA" (16-bit: "RGBA"
+                // from "LA;16B"), 6 "RGBA", 2 "RGB".
+                mode = (png!.ColorType, png.BitDepth) switch
                 {
-                    0 => png.BitDepth == 1 ? PilMode.Bilevel : PilMode.L,
-                    3 => PilMode.Palette,
-                    4 => PilMode.La,
-                    6 => PilMode.Rgba,
+                    (0, 1) => PilMode.Bilevel,
+                    (0, 16) => PilMode.I,
+                    (0, _) => PilMode.L,
+                    (3, _) => PilMode.Palette,
+                    (4, 16) => PilMode.Rgba,
+                    (4, _) => PilMode.La,
+                    (6, _) => PilMode.Rgba,
                     _ => PilMode.Rgb,
                 };
-                // 16-bit grey is PIL mode "I" (saturating at 255 on convert("RGB")); we use its high byte instead.
                 sixteenBit = png.BitDepth == 16;
                 break;
             case ImageFormatKinds.Gif:
@@ -165,7 +168,9 @@ internal sealed class ImageReader
         using Stream stream = Open();
         if (sixteenBit)
         {
-            return DecodedImage.FromRgba64(Image.Load<Rgba64>(configuration, stream), mode, palette0);
+            return mode == PilMode.I
+                ? DecodedImage.FromL16(Image.Load<L16>(configuration, stream))
+                : DecodedImage.FromRgba64(Image.Load<Rgba64>(configuration, stream), mode, palette0);
         }
         return mode switch
         {
