@@ -130,8 +130,8 @@ internal static class PilPipeline
         int w = image.Width;
         bool needH = plan.ResizedWidth != w;
         bool needV = plan.ResizedHeight != image.Height;
-        var hco = needH ? PilResampleCoefficients.Create(w, plan.ResizedWidth, srcX, countX, filter) : null;
-        var vco = needV ? PilResampleCoefficients.Create(image.Height, plan.ResizedHeight, srcY, countY, filter) : null;
+        var hco = needH ? PilResampleCoefficients.Create(w, plan.ResizedWidth, srcX, countX, filter, keepDoubles: true) : null;
+        var vco = needV ? PilResampleCoefficients.Create(image.Height, plan.ResizedHeight, srcY, countY, filter, keepDoubles: true) : null;
         int rowFirst = vco?.InputFirst ?? srcY;
         int rowEnd = vco?.InputEnd ?? srcY + countY;
         int[] tmp = ArrayPool<int>.Shared.Rent((rowEnd - rowFirst) * countX);

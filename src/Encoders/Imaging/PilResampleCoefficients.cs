@@ -39,7 +39,10 @@ internal sealed class PilResampleCoefficients
     /// <summary>Count * KernelSize fixed-point weights (scaled by 2^22, rounded half away from zero).</summary>
     public int[] Weights { get; }
 
-    /// <summary>The same Count * KernelSize weights as normalised doubles, which the 32-bit ("I", "F") passes use.</summary>
+    /// <summary>
+    /// The same Count * KernelSize weights as normalised doubles, which the 32-bit ("I", "F") passes use; empty unless
+    /// asked for.
+    /// </summary>
     public double[] Kernel { get; }
 
     /// <summary>First input index used by any covered position.</summary>
@@ -49,7 +52,13 @@ internal sealed class PilResampleCoefficients
     public int InputEnd => Bounds[2 * (Count - 1)] + Bounds[2 * (Count - 1) + 1];
 
     /// <summary>Coefficients of a resize <paramref name="inSize"/> → <paramref name="outSize"/> for outputs [first, first + count).</summary>
-    public static PilResampleCoefficients Create(int inSize, int outSize, int first, int count, ImageInterpolation filter)
+    /// <param name="inSize">Input length.</param>
+    /// <param name="outSize">Output length.</param>
+    /// <param name="first">First output position needed.</param>
+    /// <param name="count">Output positions needed.</param>
+    /// <param name="filter">Resampling filter.</param>
+    /// <param name="keepDoubles">Also keep <see cref="Kernel"/>, for the 32-bit passes.</param>
+    public static PilResampleCoefficients Create(int inSize, int outSize, int first, int count, ImageInterpolation filter, bool keepDoubles = false)
     {
         if (count < 1 || first < 0 || first + count > outSize)
         {
@@ -67,10 +76,15 @@ internal sealed class PilResampleCoefficients
 
         var bounds = new int[2 * count];
         var weights = new int[count * kernelSize];
-        var kernel = new double[count * kernelSize];
+        double[] kernel = keepDoubles ? new double[count * kernelSize] : [];
+        Span<double> scratch = !keepDoubles && kernelSize <= 256 ? stackalloc double[kernelSize] : default;
+        if (!keepDoubles && kernelSize > 256)
+        {
+            scratch = new double[kernelSize];
+        }
         for (int i = 0; i < count; i++)
         {
-            Span<double> k = kernel.AsSpan(i * kernelSize, kernelSize);
+            Span<double> k = keepDoubles ? kernel.AsSpan(i * kernelSize, kernelSize) : scratch;
             int xx = first + i;
             double center = 0.0 + (xx + 0.5) * scale;
             double ww = 0.0;
