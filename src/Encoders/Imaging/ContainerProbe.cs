@@ -10,13 +10,21 @@ namespace MultiModal.Encoders.Imaging;
 internal static class ContainerProbe
 {
     /// <summary>Null when the JPEG's marker structure reaches EOI inside the data, else the problem in words.</summary>
+    /// <param name="data">The file.</param>
+    /// <param name="resumable">
+    /// Whether the data stops where PIL with <c>LOAD_TRUNCATED_IMAGES</c> decodes what came before it (it appends an EOI
+    /// marker): inside a scan's entropy-coded data, or between two segments after the first scan. Inside a marker
+    /// segment it gives an all-black or no image instead, so that is not resumable.
+    /// </param>
     /// <remarks>
     /// Walks segments by their lengths (so an EXIF thumbnail's own EOI is skipped) and, after each SOS, the entropy-
     /// coded data up to the next marker (0xFF followed by neither 0x00 stuffing nor RSTn), as libjpeg reads it.
     /// Bytes after EOI are ignored, as libjpeg and PIL ignore them.
     /// </remarks>
-    public static string? CheckJpeg(ReadOnlySpan<byte> data)
+    public static string? CheckJpeg(ReadOnlySpan<byte> data, out bool resumable)
     {
+        resumable = false;
+        bool sawScan = false;
         int pos = 2; // after SOI (DetectFormat checked FF D8)
         while (true)
         {
@@ -30,6 +38,7 @@ internal static class ContainerProbe
             }
             if (pos >= data.Length)
             {
+                resumable = sawScan;
                 return "JPEG is truncated: the data ends before the end-of-image marker (PIL: image file is truncated)";
             }
             byte marker = data[pos++];
@@ -53,12 +62,14 @@ internal static class ContainerProbe
             pos += length;
             if (marker == 0xDA)
             {
+                sawScan = true;
                 // Entropy-coded data: a marker is 0xFF followed by a byte other than 0x00 (stuffing) or RSTn.
                 while (true)
                 {
                     int ff = data[pos..].IndexOf((byte)0xFF);
                     if (ff < 0 || pos + ff + 1 >= data.Length)
                     {
+                        resumable = true;
                         return "JPEG is truncated inside the compressed scan data (PIL: image file is truncated)";
                     }
                     pos += ff + 1;

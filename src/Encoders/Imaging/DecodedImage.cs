@@ -136,6 +136,29 @@ internal sealed class DecodedImage : IDisposable
         }
     }
 
+    /// <summary>Whether every byte of the last row is zero.</summary>
+    public bool LastRowIsBlank => Pixels[^(Width * Channels)..].IndexOfAnyExcept((byte)0) < 0;
+
+    /// <summary>
+    /// Sets rows [<paramref name="firstRow"/>, Height) to what a truncated PIL image holds there: zero bytes (black,
+    /// transparent), palette entry 0 for "P".
+    /// </summary>
+    public void BlankRowsFrom(int firstRow)
+    {
+        Span<byte> rows = Pixels[(Math.Clamp(firstRow, 0, Height) * Width * Channels)..];
+        if (Mode != PilMode.Palette)
+        {
+            rows.Clear();
+            return;
+        }
+        for (int i = 0; i + 2 < rows.Length; i += 3)
+        {
+            rows[i] = PadColor.R;
+            rows[i + 1] = PadColor.G;
+            rows[i + 2] = PadColor.B;
+        }
+    }
+
     /// <summary>Takes ownership of a buffer rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
     public static DecodedImage FromPooled(byte[] rented, int width, int height, int channels, PilMode mode, Rgb8 padColor) =>
         new(null, rented, width, height, channels, mode, padColor);

@@ -24,8 +24,15 @@ namespace MultiModal.Encoders.Imaging;
 /// R, G and B) and 16-bit RGB / RGBA as "RGB" / "RGBA", each sample reduced to its high byte (not rounded).
 /// </para>
 /// <para>
-/// Known divergences: a PNG missing only its IEND chunk is refused (PIL may accept it); CMYK JPEG uses ImageSharp's
-/// CMYK→RGB conversion.
+/// Image data that stops early is an error (<see cref="ImageDecodeException"/>, "truncated") unless
+/// <see cref="ImagePreprocessOptions.AllowTruncated"/>, which then gives PIL's pixels under
+/// <c>ImageFile.LOAD_TRUNCATED_IMAGES</c>. That is stricter than PIL's default in three cases PIL decodes without a
+/// word: a JPEG scan whose data stops at a marker (libjpeg warns, fills grey), a PNG whose zlib stream ends before the
+/// last row (PIL leaves the rest black) and a PNG missing only its IEND chunk.
+/// </para>
+/// <para>
+/// Known divergences: CMYK JPEG uses ImageSharp's CMYK→RGB conversion; PNG metadata PIL would refuse (a text chunk
+/// inflating past 1 MB, a bad CRC on an ancillary chunk) is skipped here, as it never changes the pixels.
 /// </para>
 /// </remarks>
 public sealed class ImagePreprocessor

@@ -1,3 +1,4 @@
+using System.Buffers;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
@@ -14,7 +15,8 @@ namespace MultiModal.Encoders.Imaging;
 
 /// <summary>
 /// Turns file bytes into <see cref="DecodedImage"/> the way PIL's <c>Image.open</c> + <c>load</c> would see them:
-/// format by content, size limit from the header before decoding, PIL mode, truncation refused.
+/// format by content, size limit from the header before decoding, PIL mode, truncation refused (or, with
+/// <see cref="ImagePreprocessOptions.AllowTruncated"/>, completed as PIL's LOAD_TRUNCATED_IMAGES does).
 /// </summary>
 /// <remarks>
 /// EXIF orientation is ignored on purpose: PIL's CLIP transform never calls <c>ImageOps.exif_transpose</c>, so the
@@ -82,24 +84,27 @@ internal sealed class ImageReader
         PngLayout? png = null;
         if (kind == ImageFormatKinds.Jpeg)
         {
-            string? problem = ContainerProbe.CheckJpeg(span);
-            if (problem is not null)
-            {
-                throw new ImageDecodeException(sourceName, problem);
-            }
-            // libjpeg-exact decoder (checks MaxPixels at the frame header); null → a variant left to ImageSharp.
-            DecodedImage? exact = JpegDecoder.Decode(span, sourceName, options.MaxPixels);
+            DecodedImage? exact = DecodeJpeg(span, sourceName, out string? truncation);
             if (exact is not null)
             {
                 return exact;
+            }
+            if (truncation is not null)
+            {
+                throw new ImageDecodeException(sourceName, truncation +
+                    "; ImageSharp decodes this kind of JPEG (arithmetic, lossless, 12-bit or CMYK) and cannot complete it as PIL does");
             }
         }
         else if (kind == ImageFormatKinds.Png)
         {
             png = PngLayout.Read(span, out string? problem);
-            if (png is null || png.Truncation is not null)
+            if (png is null)
             {
-                throw new ImageDecodeException(sourceName, problem ?? png!.Truncation!);
+                throw new ImageDecodeException(sourceName, problem!);
+            }
+            if (png.Truncation is not null && !options.AllowTruncated)
+            {
+                throw new ImageDecodeException(sourceName, png.Truncation + AllowTruncatedHint);
             }
             palette0 = png.Palette0;
         }
@@ -125,6 +130,10 @@ internal sealed class ImageReader
         {
             throw new ImageTooLargeException(sourceName, info.Width, info.Height, options.MaxPixels);
         }
+        // A PNG's image data is inflated up front only when ImageSharp must not see it short (interlaced: it never
+        // returns) or it is known to be cut; otherwise only when the decode ends in a blank row (below).
+        bool checkedRows = png is not null && (png.Interlaced || png.Truncation is not null);
+        int rowsPresent = checkedRows ? PngRowsPresent(png!, data, sourceName) : info.Height;
 
         PilMode mode;
         bool sixteenBit = false;
@@ -166,19 +175,96 @@ internal sealed class ImageReader
         }
 
         using Stream stream = Open();
-        if (sixteenBit)
-        {
-            return mode == PilMode.I
+        DecodedImage image = sixteenBit
+            ? mode == PilMode.I
                 ? DecodedImage.FromL16(Image.Load<L16>(configuration, stream))
-                : DecodedImage.FromRgba64(Image.Load<Rgba64>(configuration, stream), mode, palette0);
-        }
-        return mode switch
+                : DecodedImage.FromRgba64(Image.Load<Rgba64>(configuration, stream), mode, palette0)
+            : mode switch
+            {
+                PilMode.L or PilMode.Bilevel => DecodedImage.Wrap(Image.Load<L8>(configuration, stream), mode, palette0),
+                PilMode.La => DecodedImage.Wrap(Image.Load<La16>(configuration, stream), mode, palette0),
+                PilMode.Rgba => DecodedImage.Wrap(Image.Load<Rgba32>(configuration, stream), mode, palette0),
+                _ => DecodedImage.Wrap(Image.Load<Rgb24>(configuration, stream), mode, palette0),
+            };
+        try
         {
-            PilMode.L or PilMode.Bilevel => DecodedImage.Wrap(Image.Load<L8>(configuration, stream), mode, palette0),
-            PilMode.La => DecodedImage.Wrap(Image.Load<La16>(configuration, stream), mode, palette0),
-            PilMode.Rgba => DecodedImage.Wrap(Image.Load<Rgba32>(configuration, stream), mode, palette0),
-            _ => DecodedImage.Wrap(Image.Load<Rgb24>(configuration, stream), mode, palette0),
-        };
+            // ImageSharp 2.1 allocates frames cleared and writes a row only once all its bytes are inflated, so a last
+            // row with any non-zero byte proves the data complete; a blank one is checked by inflating.
+            if (png is not null && !checkedRows && image.LastRowIsBlank)
+            {
+                rowsPresent = PngRowsPresent(png, data, sourceName);
+            }
+            if (rowsPresent < image.Height)
+            {
+                image.BlankRowsFrom(rowsPresent); // PIL's rows never decoded, whatever ImageSharp left there
+            }
+            return image;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    private const string AllowTruncatedHint = "; ImagePreprocessOptions.AllowTruncated decodes the part that is there, as PIL's LOAD_TRUNCATED_IMAGES";
+
+    /// <summary>
+    /// The libjpeg-exact decode, or null for a variant left to ImageSharp (<paramref name="truncation"/> then says
+    /// whether the data was cut). A cut file is refused unless AllowTruncated and the cut is one PIL decodes through;
+    /// then the data gets the end-of-image marker PIL's JpegImagePlugin.load_read feeds libjpeg.
+    /// </summary>
+    private DecodedImage? DecodeJpeg(ReadOnlySpan<byte> span, string sourceName, out string? truncation)
+    {
+        truncation = ContainerProbe.CheckJpeg(span, out bool resumable);
+        if (truncation is null)
+        {
+            return JpegDecoder.Decode(span, sourceName, options.MaxPixels, options.AllowTruncated);
+        }
+        if (!options.AllowTruncated || !resumable)
+        {
+            throw new ImageDecodeException(sourceName, truncation + (!resumable
+                ? "; cut inside a marker segment or before the first scan, where PIL has no partial image either (all black or an error)"
+                : AllowTruncatedHint));
+        }
+        byte[] completed = ArrayPool<byte>.Shared.Rent(span.Length + 2);
+        try
+        {
+            span.CopyTo(completed);
+            completed[span.Length] = 0xFF;
+            completed[span.Length + 1] = 0xD9;
+            return JpegDecoder.Decode(completed.AsSpan(0, span.Length + 2), sourceName, options.MaxPixels, allowTruncated: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(completed);
+        }
+    }
+
+    /// <summary>
+    /// Rows of a non-interlaced PNG whose filtered bytes the image data holds; Height when it is complete. PIL raises
+    /// "image file is truncated" when its input ends first (and silently keeps zero rows when the zlib stream itself
+    /// ends early): both are an error here unless AllowTruncated, which then keeps the zero rows as PIL does.
+    /// </summary>
+    private int PngRowsPresent(PngLayout png, ArraySegment<byte> data, string sourceName)
+    {
+        long expected = png.ExpectedImageBytes;
+        long inflated = png.InflateImageData(data, expected);
+        if (inflated >= expected)
+        {
+            return png.Height;
+        }
+        string problem = $"PNG image data is truncated: it inflates to {inflated} of the {expected} bytes the header calls for (PIL: image file is truncated)";
+        if (!options.AllowTruncated)
+        {
+            throw new ImageDecodeException(sourceName, problem + AllowTruncatedHint);
+        }
+        if (png.Interlaced)
+        {
+            // ImageSharp 2.1.13 never returns from a truncated interlaced PNG (issue 10), so it never sees one.
+            throw new ImageDecodeException(sourceName, problem + "; a truncated interlaced PNG is refused even with AllowTruncated");
+        }
+        return (int)(inflated / png.FilteredRowBytes);
     }
 
     /// <summary>TIFF: the mode is read from the first page's tags, available only after decoding.</summary>
