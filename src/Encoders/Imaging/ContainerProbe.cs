@@ -124,6 +124,24 @@ internal static class ContainerProbe
         return grey ? (colors == 2 ? PilMode.Bilevel : PilMode.L) : PilMode.Palette;
     }
 
+    /// <summary>
+    /// PIL's mode for a WebP (WebPImagePlugin via libwebp's WebPGetFeatures): "RGBA" when the bitstream says it uses
+    /// alpha (VP8X flag 0x10, VP8L alpha_is_used bit), else "RGB". ImageSharp reports every lossless WebP as 32-bit.
+    /// </summary>
+    public static PilMode WebpMode(ReadOnlySpan<byte> data)
+    {
+        if (data.Length >= 21 && data.Slice(12, 4).SequenceEqual("VP8X"u8))
+        {
+            return (data[20] & 0x10) != 0 ? PilMode.Rgba : PilMode.Rgb;
+        }
+        if (data.Length >= 25 && data.Slice(12, 4).SequenceEqual("VP8L"u8))
+        {
+            // 0x2F signature, then 14 bits width - 1, 14 bits height - 1, 1 bit alpha_is_used (little-endian bits).
+            return ((BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(21, 4)) >> 28) & 1) != 0 ? PilMode.Rgba : PilMode.Rgb;
+        }
+        return PilMode.Rgb;
+    }
+
     /// <summary>Entry 0 of a GIF's global colour table, black when it has none.</summary>
     public static Rgb8 GifPalette0(ReadOnlySpan<byte> data) =>
         data.Length >= 16 && (data[10] & 0x80) != 0 ? new Rgb8(data[13], data[14], data[15]) : default;

@@ -108,6 +108,11 @@ internal sealed class ImageReader
             }
             palette0 = png.Palette0;
         }
+        else if (ContainerCompleteness.Check(kind, span) is { } cut)
+        {
+            // PIL's LOAD_TRUNCATED_IMAGES output is reproduced for JPEG and PNG only.
+            throw new ImageDecodeException(sourceName, cut + (options.AllowTruncated ? "; AllowTruncated covers JPEG and PNG only" : string.Empty));
+        }
 
         // ImageSharp reads a PNG through its pixel chunks only (PngLayout: no metadata is inflated).
         Stream Open() => png?.OpenPixelStream(data) ?? new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);
@@ -167,8 +172,7 @@ internal sealed class ImageReader
                 mode = ContainerProbe.BmpPaletteMode(span, bits, out palette0) ?? PilMode.Rgb;
                 break;
             case ImageFormatKinds.Webp:
-                // WebPImagePlugin: "RGBA" when the bitstream has alpha, else "RGB".
-                mode = info.PixelType.BitsPerPixel == 32 ? PilMode.Rgba : PilMode.Rgb;
+                mode = ContainerProbe.WebpMode(span);
                 break;
             default:
                 return DecodeTiff(data);
