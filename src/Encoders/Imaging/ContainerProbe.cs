@@ -3,20 +3,28 @@ using System.Buffers.Binary;
 namespace MultiModal.Encoders.Imaging;
 
 /// <summary>
-/// Byte-level checks ImageSharp 2.1 does not make, and the few header facts it does not expose: whether a JPEG or
-/// PNG is complete (ImageSharp fills a truncated scan with grey where PIL raises "image file is truncated"), a PNG's
-/// colour type and bit depth, and palette entry 0 (PIL pads "P" images with index 0, not black).
+/// Byte-level checks ImageSharp 2.1 does not make, and the few header facts it does not expose: whether a JPEG is
+/// complete (ImageSharp fills a truncated scan with grey where PIL raises "image file is truncated"), and palette
+/// entry 0 of BMP and GIF (PIL pads "P" images with index 0, not black). PNG has its own reader, <see cref="PngLayout"/>.
 /// </summary>
 internal static class ContainerProbe
 {
     /// <summary>Null when the JPEG's marker structure reaches EOI inside the data, else the problem in words.</summary>
+    /// <param name="data">The file.</param>
+    /// <param name="resumable">
+    /// Whether the data stops where PIL with <c>LOAD_TRUNCATED_IMAGES</c> decodes what came before it (it appends an EOI
+    /// marker): inside a scan's entropy-coded data, or between two segments after the first scan. Inside a marker
+    /// segment it gives an all-black or no image instead, so that is not resumable.
+    /// </param>
     /// <remarks>
     /// Walks segments by their lengths (so an EXIF thumbnail's own EOI is skipped) and, after each SOS, the entropy-
     /// coded data up to the next marker (0xFF followed by neither 0x00 stuffing nor RSTn), as libjpeg reads it.
     /// Bytes after EOI are ignored, as libjpeg and PIL ignore them.
     /// </remarks>
-    public static string? CheckJpeg(ReadOnlySpan<byte> data)
+    public static string? CheckJpeg(ReadOnlySpan<byte> data, out bool resumable)
     {
+        resumable = false;
+        bool sawScan = false;
         int pos = 2; // after SOI (DetectFormat checked FF D8)
         while (true)
         {
@@ -30,6 +38,7 @@ internal static class ContainerProbe
             }
             if (pos >= data.Length)
             {
+                resumable = sawScan;
                 return "JPEG is truncated: the data ends before the end-of-image marker (PIL: image file is truncated)";
             }
             byte marker = data[pos++];
@@ -53,12 +62,14 @@ internal static class ContainerProbe
             pos += length;
             if (marker == 0xDA)
             {
+                sawScan = true;
                 // Entropy-coded data: a marker is 0xFF followed by a byte other than 0x00 (stuffing) or RSTn.
                 while (true)
                 {
                     int ff = data[pos..].IndexOf((byte)0xFF);
                     if (ff < 0 || pos + ff + 1 >= data.Length)
                     {
+                        resumable = true;
                         return "JPEG is truncated inside the compressed scan data (PIL: image file is truncated)";
                     }
                     pos += ff + 1;
@@ -70,48 +81,6 @@ internal static class ContainerProbe
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>Reads a PNG's chunk structure: null problem when chunks are intact through IEND.</summary>
-    /// <remarks>
-    /// Stricter than PIL in one case: a PNG whose pixel data is complete but lacks IEND loads in PIL and is refused here
-    /// (its IDAT stream cannot be told complete without inflating it).
-    /// </remarks>
-    public static string? CheckPng(ReadOnlySpan<byte> data, out int colorType, out int bitDepth, out Rgb8 palette0)
-    {
-        colorType = -1;
-        bitDepth = -1;
-        palette0 = default;
-        int pos = 8;
-        while (true)
-        {
-            if (pos + 8 > data.Length)
-            {
-                return "PNG is truncated: the data ends before the IEND chunk";
-            }
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(data.Slice(pos, 4));
-            ReadOnlySpan<byte> type = data.Slice(pos + 4, 4);
-            string typeName = System.Text.Encoding.ASCII.GetString(type);
-            if (length > int.MaxValue || pos + 12L + length > data.Length)
-            {
-                return $"PNG is truncated inside chunk {typeName} (declares {length} bytes, {Math.Max(0, data.Length - pos - 12)} left)";
-            }
-            ReadOnlySpan<byte> body = data.Slice(pos + 8, (int)length);
-            if (type.SequenceEqual("IHDR"u8) && length >= 13)
-            {
-                bitDepth = body[8];
-                colorType = body[9];
-            }
-            else if (type.SequenceEqual("PLTE"u8) && length >= 3)
-            {
-                palette0 = new Rgb8(body[0], body[1], body[2]);
-            }
-            else if (type.SequenceEqual("IEND"u8))
-            {
-                return null;
-            }
-            pos += 12 + (int)length;
         }
     }
 
@@ -153,6 +122,24 @@ internal static class ContainerProbe
             grey = palette[o] == v && palette[o + 1] == v && palette[o + 2] == v;
         }
         return grey ? (colors == 2 ? PilMode.Bilevel : PilMode.L) : PilMode.Palette;
+    }
+
+    /// <summary>
+    /// PIL's mode for a WebP (WebPImagePlugin via libwebp's WebPGetFeatures): "RGBA" when the bitstream says it uses
+    /// alpha (VP8X flag 0x10, VP8L alpha_is_used bit), else "RGB". ImageSharp reports every lossless WebP as 32-bit.
+    /// </summary>
+    public static PilMode WebpMode(ReadOnlySpan<byte> data)
+    {
+        if (data.Length >= 21 && data.Slice(12, 4).SequenceEqual("VP8X"u8))
+        {
+            return (data[20] & 0x10) != 0 ? PilMode.Rgba : PilMode.Rgb;
+        }
+        if (data.Length >= 25 && data.Slice(12, 4).SequenceEqual("VP8L"u8))
+        {
+            // 0x2F signature, then 14 bits width - 1, 14 bits height - 1, 1 bit alpha_is_used (little-endian bits).
+            return ((BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(21, 4)) >> 28) & 1) != 0 ? PilMode.Rgba : PilMode.Rgb;
+        }
+        return PilMode.Rgb;
     }
 
     /// <summary>Entry 0 of a GIF's global colour table, black when it has none.</summary>

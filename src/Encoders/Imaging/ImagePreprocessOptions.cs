@@ -43,6 +43,28 @@ public sealed record ImagePreprocessOptions
     /// <summary>Formats that may be decoded (detected by content). Default <see cref="ImageFormatKinds.All"/>.</summary>
     public ImageFormatKinds AllowedFormats { get; init; } = ImageFormatKinds.All;
 
+    /// <summary>
+    /// Decode images whose data stops early, as PIL does with <c>ImageFile.LOAD_TRUNCATED_IMAGES = True</c>, instead of
+    /// raising <see cref="ImageDecodeException"/> ("truncated"). Default false: a partial image is an error.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// JPEG (baseline and progressive Huffman): the data kept is decoded as libjpeg-turbo decodes it when PIL's
+    /// JpegImagePlugin feeds a fake end-of-image marker after it: the MCUs after the data has run out keep zero
+    /// coefficients (mid-grey), and a progressive image cut before its last scans gets libjpeg's block smoothing.
+    /// The same applies to a scan whose data stops at a marker before its last MCU, which libjpeg only warns about
+    /// ("premature end of data segment") and PIL decodes even by default. A file cut inside a marker segment (e.g. a
+    /// Huffman table between scans) is refused anyway, as PIL makes an all-black image of it, and so is a truncated
+    /// JPEG of the variants left to ImageSharp (arithmetic, lossless, 12-bit, CMYK).
+    /// </para>
+    /// <para>
+    /// PNG: the rows whose filtered bytes are all present are kept and the rest are zero (palette entry 0 for palette
+    /// images), as PIL's zip decoder leaves them; this covers a missing IEND chunk, a cut IDAT chunk and a compressed
+    /// stream that ends before the last row. A truncated interlaced (Adam7) PNG is refused anyway.
+    /// </para>
+    /// </remarks>
+    public bool AllowTruncated { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
     public void Validate()
     {

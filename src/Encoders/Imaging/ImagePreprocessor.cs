@@ -1,4 +1,5 @@
 using System.Buffers;
+using MultiModal.Encoders.IO;
 
 namespace MultiModal.Encoders.Imaging;
 
@@ -17,8 +18,21 @@ namespace MultiModal.Encoders.Imaging;
 /// EXIF orientation is ignored, as PIL's transform ignores it; ICC profiles and gamma are ignored, as in PIL.
 /// </para>
 /// <para>
-/// Known divergences: 16-bit greyscale PNG (PIL mode "I", which PIL saturates to white) uses the high byte here; a PNG
-/// missing only its IEND chunk is refused (PIL may accept it); CMYK JPEG uses ImageSharp's CMYK→RGB conversion.
+/// 16-bit PNGs follow PIL exactly: 16-bit grey opens as mode "I" (the samples 0..65535 unscaled), is resized in that
+/// mode (Pillow's 32-bit passes: double weights, rounded to integers) and convert("RGB") clips each value to 0..255,
+/// so values above 255 (most of a full-range image) become white; 16-bit grey + alpha opens as "RGBA" (grey copied to
+/// R, G and B) and 16-bit RGB / RGBA as "RGB" / "RGBA", each sample reduced to its high byte (not rounded).
+/// </para>
+/// <para>
+/// Image data that stops early is an error (<see cref="ImageDecodeException"/>, "truncated") unless
+/// <see cref="ImagePreprocessOptions.AllowTruncated"/>, which then gives PIL's pixels under
+/// <c>ImageFile.LOAD_TRUNCATED_IMAGES</c>. That is stricter than PIL's default in three cases PIL decodes without a
+/// word: a JPEG scan whose data stops at a marker (libjpeg warns, fills grey), a PNG whose zlib stream ends before the
+/// last row (PIL leaves the rest black) and a PNG missing only its IEND chunk.
+/// </para>
+/// <para>
+/// Known divergences: CMYK JPEG uses ImageSharp's CMYK→RGB conversion; PNG metadata PIL would refuse (a text chunk
+/// inflating past 1 MB, a bad CRC on an ancillary chunk) is skipped here, as it never changes the pixels.
 /// </para>
 /// </remarks>
 public sealed class ImagePreprocessor
@@ -63,7 +77,10 @@ public sealed class ImagePreprocessor
 
     /// <summary>Preprocesses the image file at <paramref name="path"/> into a new CHW tensor [3, S, S].</summary>
     /// <param name="path">Image file; its format is detected from its content.</param>
-    /// <exception cref="ImageDecodeException">The file is missing, empty, truncated, corrupt, of a disallowed format, or too large.</exception>
+    /// <exception cref="ImageDecodeException">
+    /// The file is missing, not a regular file (a folder, FIFO or device: refused without reading or blocking), empty,
+    /// truncated, corrupt, of a disallowed format, or too large.
+    /// </exception>
     public float[] Preprocess(string path)
     {
         var result = new float[OutputLength];
@@ -320,17 +337,26 @@ public sealed class ImagePreprocessor
         FileStream file;
         try
         {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            // RegularFile: a FIFO named *.jpg is refused at once instead of blocking, a device instead of being read.
+            file = RegularFile.OpenRead(path, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (NotARegularFileException ex)
+        {
+            throw new ImageDecodeException(path, $"is {FileStatus.Describe(ex.Kind)}, not a regular file", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new ImageDecodeException(path, $"cannot open the file: {ex.Message}", ex);
+            throw new ImageDecodeException(path, $"cannot open the file: {WithoutPath(ex.Message, path)}", ex);
         }
         using (file)
         {
             return ReadStream(file, path, out length);
         }
     }
+
+    /// <summary>RegularFile's messages start with "path: "; the exception adds the path itself.</summary>
+    private static string WithoutPath(string message, string path) =>
+        message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..].TrimEnd('.') : message;
 
     private byte[] ReadStream(Stream stream, string sourceName, out int length)
     {

@@ -33,13 +33,25 @@ internal sealed partial class JpegDecoder
         var rows = new byte[n][];
         try
         {
+            var smoothing = SmoothingLatch(f);
             for (int i = 0; i < n; i++)
             {
                 JpegComponent c = f.Components[i];
                 ushort[] quant = quantTables[c.QuantTable] ?? throw new InvalidDataException($"missing quantisation table {c.QuantTable}");
                 int stride = strides[i] = c.BlocksPerLine * 8;
                 planes[i] = ArrayPool<byte>.Shared.Rent(stride * c.BlocksPerColumn * 8);
-                JpegIdct.TransformPlane(c.Coefficients, c.BlocksPerLine, c.BlocksPerColumn, quant, planes[i]);
+                short[]? smoothed = smoothing is { } latch ? Smooth(f, i, quant, latch) : null;
+                try
+                {
+                    JpegIdct.TransformPlane(smoothed ?? c.Coefficients, c.BlocksPerLine, c.BlocksPerColumn, quant, planes[i]);
+                }
+                finally
+                {
+                    if (smoothed is not null)
+                    {
+                        ArrayPool<short>.Shared.Return(smoothed);
+                    }
+                }
                 rows[i] = ArrayPool<byte>.Shared.Rent(2 * c.DownsampledWidth + 2 + w);
             }
 

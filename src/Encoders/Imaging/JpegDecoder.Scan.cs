@@ -1,19 +1,24 @@
 namespace MultiModal.Encoders.Imaging;
 
 /// <summary>Entropy-coded scans: libjpeg jdhuff.c (sequential) and jdphuff.c (progressive) block decoders.</summary>
+/// <remarks>
+/// Data that stops early, at a marker or at the end of the file, is read as zero bits, as libjpeg's
+/// jpeg_fill_bit_buffer does. The first MCU that needs one of those bits is decoded from them and sets libjpeg's
+/// <c>insufficient_data</c>; the MCUs after it are not decoded at all (their coefficients stay zero, grey) until a
+/// restart marker. <see cref="lastGoodImcuRow"/> follows jdcoefct.c for the block smoothing of progressive output.
+/// </remarks>
 internal sealed unsafe partial class JpegDecoder
 {
-    private byte* src;
-    private int srcLength;
-    private ulong bits;
-    private int bitCount;
-    private int readPos;
-    private bool atMarker;
     private int eobRun;
+    private bool insufficientData; // libjpeg entropy->insufficient_data: skip MCUs until a restart marker
+    private int scanNumber;        // libjpeg input_scan_number
+    private int lastGoodImcuRow;   // libjpeg master->last_good_iMCU_row
+    private (int Scan, int FirstMissing, int Total)? missing; // the first scan whose data stopped early
 
     private int DecodeScan(ReadOnlySpan<byte> data, ReadOnlySpan<byte> header, int dataStart)
     {
         JpegFrame f = frame!;
+        scanNumber++;
         int n = header[0];
         if (n < 1 || n > 4 || header.Length < 1 + 2 * n + 3)
         {
@@ -38,6 +43,21 @@ internal sealed unsafe partial class JpegDecoder
         {
             throw new InvalidDataException("bad progressive scan parameters");
         }
+        if (f.Progressive)
+        {
+            // jdphuff.c start_pass_phuff_decoder: remember the previous progression state, then mark this band.
+            foreach (var c in comps)
+            {
+                for (int k = Math.Min(ss, 1); k <= Math.Max(se, 9); k++)
+                {
+                    c.PrevCoefBits[k] = scanNumber > 1 ? c.CoefBits[k] : 0;
+                }
+                for (int k = ss; k <= se; k++)
+                {
+                    c.CoefBits[k] = al;
+                }
+            }
+        }
         foreach (var c in comps)
         {
             c.Predictor = 0;
@@ -53,6 +73,9 @@ internal sealed unsafe partial class JpegDecoder
         readPos = dataStart;
         atMarker = false;
         eobRun = 0;
+        padBits = 0;
+        paddingUsed = false;
+        insufficientData = false;
 
         int mcuCount, mcusPerLine;
         if (n == 1)
@@ -88,6 +111,12 @@ internal sealed unsafe partial class JpegDecoder
         int untilRestart = interval;
         for (int mcu = 0; mcu < mcuCount; mcu++)
         {
+            int mx = mcu % mcusPerLine, my = mcu / mcusPerLine;
+            if (!insufficientData)
+            {
+                // jdcoefct.c consume_data, before decode_mcu (which may then process a restart marker)
+                lastGoodImcuRow = comps.Length == 1 ? my / comps[0].ImcuV : my;
+            }
             if (interval > 0 && untilRestart == 0)
             {
                 Restart();
@@ -98,7 +127,13 @@ internal sealed unsafe partial class JpegDecoder
                 eobRun = 0;
                 untilRestart = interval;
             }
-            int mx = mcu % mcusPerLine, my = mcu / mcusPerLine;
+            untilRestart--;
+            if (insufficientData)
+            {
+                // jdhuff.c / jdphuff.c: "just leave the MCU set to zeroes"
+                missing ??= (scanNumber, mcu, mcuCount);
+                continue;
+            }
             if (comps.Length == 1)
             {
                 DecodeBlock(comps[0], comps[0].Block(my, mx), ss, se, ah, al);
@@ -116,7 +151,10 @@ internal sealed unsafe partial class JpegDecoder
                     }
                 }
             }
-            untilRestart--;
+            if (paddingUsed || bitCount < padBits)
+            {
+                insufficientData = true; // this MCU ran into the zeros fed past the data
+            }
         }
     }
 
@@ -337,112 +375,4 @@ internal sealed unsafe partial class JpegDecoder
         }
         throw new InvalidDataException("corrupt JPEG data: bad Huffman code");
     }
-
-    private void Restart()
-    {
-        // Drop buffered bits, then expect RSTn (libjpeg resyncs leniently; we do the same by scanning to the marker).
-        bits = 0;
-        bitCount = 0;
-        atMarker = false;
-        while (readPos + 1 < srcLength && !(src[readPos] == 0xFF && src[readPos + 1] is >= 0xD0 and <= 0xD7))
-        {
-            if (src[readPos] == 0xFF && src[readPos + 1] != 0x00 && src[readPos + 1] != 0xFF)
-            {
-                return; // another marker: leave it for the marker loop, next MCUs read zeros as libjpeg does
-            }
-            readPos++;
-        }
-        readPos += 2;
-    }
-
-    private void Fill()
-    {
-        // Fast path (libjpeg-turbo jdhuff.c FILL_BIT_BUFFER_FAST): whole bytes from an 8-byte load when none is 0xFF.
-        if (!atMarker && readPos + 8 <= srcLength && bitCount <= 56)
-        {
-            ulong be = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(new ReadOnlySpan<byte>(src + readPos, 8));
-            ulong inverted = ~be; // a zero byte here is a 0xFF byte there (Mycroft's has-zero-byte test)
-            if (((inverted - 0x0101010101010101UL) & ~inverted & 0x8080808080808080UL) == 0)
-            {
-                int count = (64 - bitCount) >> 3;
-                bits |= (be >> (64 - 8 * count)) << (64 - bitCount - 8 * count);
-                readPos += count;
-                bitCount += 8 * count;
-                return;
-            }
-        }
-        while (bitCount <= 56)
-        {
-            ulong b = 0;
-            if (!atMarker && readPos < srcLength)
-            {
-                byte v = src[readPos];
-                if (v == 0xFF)
-                {
-                    byte next = readPos + 1 < srcLength ? src[readPos + 1] : (byte)0xD9;
-                    if (next == 0x00)
-                    {
-                        b = 0xFF;
-                        readPos += 2;
-                    }
-                    else
-                    {
-                        atMarker = true; // libjpeg feeds zeros once the marker is reached
-                    }
-                }
-                else
-                {
-                    b = v;
-                    readPos++;
-                }
-            }
-            bits |= b << (56 - bitCount);
-            bitCount += 8;
-        }
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private int Decode(JpegHuffmanTable table)
-    {
-        if (bitCount < 16)
-        {
-            Fill();
-        }
-        int peek = (int)(bits >> 48);
-        int entry = table.Lookahead[peek >> (16 - JpegHuffmanTable.LookaheadBits)];
-        if (entry != 0)
-        {
-            int len = entry >> 8;
-            bits <<= len;
-            bitCount -= len;
-            return entry & 0xFF;
-        }
-        for (int len = JpegHuffmanTable.LookaheadBits + 1; len <= 16; len++)
-        {
-            int code = peek >> (16 - len);
-            if (code <= table.MaxCode[len])
-            {
-                bits <<= len;
-                bitCount -= len;
-                return table.Values[table.ValueOffset[len] + code];
-            }
-        }
-        throw new InvalidDataException("corrupt JPEG data: bad Huffman code");
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private int Receive(int count)
-    {
-        if (bitCount < count)
-        {
-            Fill();
-        }
-        int v = (int)(bits >> (64 - count));
-        bits <<= count;
-        bitCount -= count;
-        return v;
-    }
-
-    /// <summary>jdhuff.h HUFF_EXTEND: the signed value of an s-bit magnitude category.</summary>
-    private static int Extend(int v, int s) => v < 1 << (s - 1) ? v + (-1 << s) + 1 : v;
 }

@@ -35,10 +35,18 @@ internal sealed partial class JpegDecoder
     /// Decodes <paramref name="data"/>; null when the file uses a feature this decoder leaves to ImageSharp.
     /// Throws <see cref="InvalidDataException"/> for corrupt data and <see cref="ImageTooLargeException"/> from the header.
     /// </summary>
-    public static DecodedImage? Decode(ReadOnlySpan<byte> data, string sourceName, long maxPixels) =>
-        new JpegDecoder().Run(data, sourceName, maxPixels);
+    /// <param name="data">The whole file, through EOI.</param>
+    /// <param name="sourceName">Name for messages.</param>
+    /// <param name="maxPixels">Largest width * height accepted, checked at the frame header.</param>
+    /// <param name="allowTruncated">
+    /// Accept a scan whose data stops before its last MCU (libjpeg's "premature end of data segment"): the MCUs left have
+    /// all-zero coefficients, grey after the IDCT, as libjpeg and PIL leave them. Otherwise an
+    /// <see cref="ImageDecodeException"/> says the image is truncated.
+    /// </param>
+    public static DecodedImage? Decode(ReadOnlySpan<byte> data, string sourceName, long maxPixels, bool allowTruncated) =>
+        new JpegDecoder().Run(data, sourceName, maxPixels, allowTruncated);
 
-    private DecodedImage? Run(ReadOnlySpan<byte> data, string sourceName, long maxPixels)
+    private DecodedImage? Run(ReadOnlySpan<byte> data, string sourceName, long maxPixels, bool allowTruncated)
     {
         int pos = 2;
         try
@@ -115,6 +123,12 @@ internal sealed partial class JpegDecoder
             {
                 throw new InvalidDataException("no frame header");
             }
+            if (missing is { } m && !allowTruncated)
+            {
+                throw new ImageDecodeException(sourceName,
+                    $"JPEG is truncated: the data of scan {m.Scan} stops at MCU {m.FirstMissing} of {m.Total} (libjpeg: premature " +
+                    "end of data segment; PIL fills the rest with grey); ImagePreprocessOptions.AllowTruncated accepts that");
+            }
             return Output(frame);
         }
         catch (ArgumentOutOfRangeException ex)
@@ -159,6 +173,8 @@ internal sealed partial class JpegDecoder
             throw new ImageTooLargeException(sourceName, width, height, maxPixels);
         }
         var f = new JpegFrame { Progressive = progressive, Width = width, Height = height };
+        // Declared sampling, kept for libjpeg's iMCU rows (block smoothing) even where a lone component's becomes 1x1.
+        var declared = new (int H, int V)[count];
         f.Components = new JpegComponent[count];
         for (int i = 0; i < count; i++)
         {
@@ -168,7 +184,13 @@ internal sealed partial class JpegDecoder
             {
                 throw new InvalidDataException("bad sampling factors or quantisation table index");
             }
-            f.Components[i] = new JpegComponent { Id = c[0], H = h, V = v, QuantTable = c[2] };
+            f.Components[i] = new JpegComponent { Id = c[0], H = h, V = v, QuantTable = c[2], ImcuV = v };
+            declared[i] = (h, v);
+            if (progressive)
+            {
+                f.Components[i].CoefBits = Enumerable.Repeat(-1, 64).ToArray(); // jdphuff.c: nothing sent yet
+                f.Components[i].PrevCoefBits = new int[64];
+            }
         }
         f.MaxH = f.Components.Max(c => c.H);
         f.MaxV = f.Components.Max(c => c.V);
@@ -181,16 +203,19 @@ internal sealed partial class JpegDecoder
         }
         f.McusPerLine = (width + 8 * f.MaxH - 1) / (8 * f.MaxH);
         f.McusPerColumn = (height + 8 * f.MaxV - 1) / (8 * f.MaxV);
-        foreach (var c in f.Components)
+        f.ImcuRows = f.McusPerColumn;
+        for (int i = 0; i < count; i++)
         {
+            JpegComponent c = f.Components[i];
             if (count == 1)
             {
                 c.H = c.V = 1; // a single component is never interleaved: its MCU is one block
             }
             c.DownsampledWidth = (int)(((long)width * c.H + (count == 1 ? 1 : f.MaxH) - 1) / (count == 1 ? 1 : f.MaxH));
             c.DownsampledHeight = (int)(((long)height * c.V + (count == 1 ? 1 : f.MaxV) - 1) / (count == 1 ? 1 : f.MaxV));
-            c.BlocksPerLine = count == 1 ? (width + 7) / 8 : f.McusPerLine * c.H;
-            c.BlocksPerColumn = count == 1 ? (height + 7) / 8 : f.McusPerColumn * c.V;
+            // jdcoefct.c: arrays padded to whole iMCUs (for a lone component, to its declared factors).
+            c.BlocksPerLine = count == 1 ? RoundUp((width + 7) / 8, declared[i].H) : f.McusPerLine * c.H;
+            c.BlocksPerColumn = count == 1 ? RoundUp((height + 7) / 8, declared[i].V) : f.McusPerColumn * c.V;
             int n = checked(c.BlocksPerLine * c.BlocksPerColumn * 64);
             c.Coefficients = ArrayPool<short>.Shared.Rent(n);
             Array.Clear(c.Coefficients, 0, n);
@@ -202,6 +227,8 @@ internal sealed partial class JpegDecoder
         frame = f;
         return true;
     }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     private void ReadHuffmanTables(ReadOnlySpan<byte> body)
     {

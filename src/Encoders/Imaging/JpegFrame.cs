@@ -19,6 +19,20 @@ internal sealed class JpegComponent
     public int DownsampledWidth;
     public int DownsampledHeight;
 
+    /// <summary>libjpeg v_samp_factor as declared (kept for a lone component, whose H and V become 1): block rows per iMCU row.</summary>
+    public int ImcuV;
+
+    /// <summary>Progressive: libjpeg coef_bits per zig-zag index, -1 before any scan sent it, else the scan's Al.</summary>
+    public int[] CoefBits = [];
+
+    /// <summary>Progressive: coef_bits as they were before the latest scan of this component (libjpeg's second half).</summary>
+    public int[] PrevCoefBits = [];
+
+    /// <summary>libjpeg width_in_blocks / height_in_blocks: blocks holding samples (the rest is MCU padding).</summary>
+    public int WidthInBlocks => (DownsampledWidth + 7) / 8;
+
+    public int HeightInBlocks => (DownsampledHeight + 7) / 8;
+
     /// <summary>64 natural-order coefficients per block, block rows of BlocksPerLine.</summary>
     public short[] Coefficients = [];
 
@@ -35,5 +49,8 @@ internal sealed class JpegFrame
     public int MaxV;
     public int McusPerLine;
     public int McusPerColumn;
+
+    /// <summary>libjpeg total_iMCU_rows: ceil(height / (8 * declared max V)).</summary>
+    public int ImcuRows;
     public JpegComponent[] Components = [];
 }

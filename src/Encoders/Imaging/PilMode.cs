@@ -20,4 +20,10 @@ internal enum PilMode
 
     /// <summary>"1": bilevel; NEAREST like "P". Stored here as one grey channel (0 or 255).</summary>
     Bilevel,
+
+    /// <summary>
+    /// "I": 32-bit integer grey, what PIL makes of a 16-bit grey PNG (the samples 0..65535 as they are). Resized in
+    /// integers with double-precision weights; convert("RGB") clips to 0..255. Stored as one int32 per pixel.
+    /// </summary>
+    I,
 }

@@ -25,6 +25,11 @@ internal static class PilPipeline
         }
         int srcX = outX + plan.OffsetX; // first resized column/row used
         int srcY = outY + plan.OffsetY;
+        if (image.Mode == PilMode.I)
+        {
+            ResizeCropInt32(image, plan, filter, srcX, srcY, countX, countY, outX, outY, size, rgb);
+            return;
+        }
         int c = image.Channels;
         Span<byte> pixels = image.Pixels;
 
@@ -111,6 +116,61 @@ internal static class PilPipeline
         {
             ArrayPool<byte>.Shared.Return(tmp);
             ArrayPool<byte>.Shared.Return(outBuf);
+        }
+    }
+
+    /// <summary>
+    /// Mode "I" (16-bit grey PNG): Pillow's 32-bit passes in integers, then convert("RGB") (Convert.c i2rgb), which clips
+    /// each value to 0..255, so most of a full-range 16-bit image becomes white, as in PIL.
+    /// </summary>
+    private static void ResizeCropInt32(DecodedImage image, ResizePlan plan, ImageInterpolation filter,
+        int srcX, int srcY, int countX, int countY, int outX, int outY, int size, Span<byte> rgb)
+    {
+        ReadOnlySpan<int> pixels = image.Int32Pixels;
+        int w = image.Width;
+        bool needH = plan.ResizedWidth != w;
+        bool needV = plan.ResizedHeight != image.Height;
+        var hco = needH ? PilResampleCoefficients.Create(w, plan.ResizedWidth, srcX, countX, filter, keepDoubles: true) : null;
+        var vco = needV ? PilResampleCoefficients.Create(image.Height, plan.ResizedHeight, srcY, countY, filter, keepDoubles: true) : null;
+        int rowFirst = vco?.InputFirst ?? srcY;
+        int rowEnd = vco?.InputEnd ?? srcY + countY;
+        int[] tmp = ArrayPool<int>.Shared.Rent((rowEnd - rowFirst) * countX);
+        int[] window = ArrayPool<int>.Shared.Rent(countY * countX);
+        try
+        {
+            if (hco is not null)
+            {
+                PilResamplerInt32.Horizontal(pixels, w, rowFirst, rowEnd - rowFirst, hco, tmp);
+            }
+            else
+            {
+                for (int y = rowFirst; y < rowEnd; y++)
+                {
+                    pixels.Slice(y * w + srcX, countX).CopyTo(tmp.AsSpan((y - rowFirst) * countX));
+                }
+            }
+            if (vco is not null)
+            {
+                PilResamplerInt32.Vertical(tmp, countX, rowFirst, vco, window);
+            }
+            else
+            {
+                tmp.AsSpan(0, countY * countX).CopyTo(window);
+            }
+            for (int y = 0; y < countY; y++)
+            {
+                Span<byte> dst = rgb.Slice(((outY + y) * size + outX) * 3, countX * 3);
+                for (int x = 0; x < countX; x++)
+                {
+                    int v = window[y * countX + x];
+                    dst[3 * x] = dst[3 * x + 1] = dst[3 * x + 2] = (byte)Math.Clamp(v, 0, 255);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(tmp);
+            ArrayPool<int>.Shared.Return(window);
         }
     }
 

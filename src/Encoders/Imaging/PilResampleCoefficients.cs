@@ -1,8 +1,9 @@
 namespace MultiModal.Encoders.Imaging;
 
 /// <summary>
-/// Pillow 9.4's fixed-point resampling coefficients (libImaging/Resample.c <c>precompute_coeffs</c> +
-/// <c>normalize_coeffs_8bpc</c>), computed only for the output positions [First, First + Count) that survive the crop.
+/// Pillow 9.4's resampling coefficients (libImaging/Resample.c <c>precompute_coeffs</c>), as doubles for the 32-bit
+/// modes and fixed-point (<c>normalize_coeffs_8bpc</c>) for the 8-bit ones, computed only for the output positions
+/// [First, First + Count) that survive the crop.
 /// </summary>
 /// <remarks>
 /// Each output position's taps depend only on its own centre, so computing a window of them gives the same integers
@@ -13,13 +14,14 @@ internal sealed class PilResampleCoefficients
     /// <summary>Resample.c PRECISION_BITS = 32 - 8 - 2.</summary>
     internal const int PrecisionBits = 22;
 
-    private PilResampleCoefficients(int first, int count, int kernelSize, int[] bounds, int[] weights)
+    private PilResampleCoefficients(int first, int count, int kernelSize, int[] bounds, int[] weights, double[] kernel)
     {
         First = first;
         Count = count;
         KernelSize = kernelSize;
         Bounds = bounds;
         Weights = weights;
+        Kernel = kernel;
     }
 
     /// <summary>First output position covered.</summary>
@@ -37,6 +39,12 @@ internal sealed class PilResampleCoefficients
     /// <summary>Count * KernelSize fixed-point weights (scaled by 2^22, rounded half away from zero).</summary>
     public int[] Weights { get; }
 
+    /// <summary>
+    /// The same Count * KernelSize weights as normalised doubles, which the 32-bit ("I", "F") passes use; empty unless
+    /// asked for.
+    /// </summary>
+    public double[] Kernel { get; }
+
     /// <summary>First input index used by any covered position.</summary>
     public int InputFirst => Bounds[0];
 
@@ -44,7 +52,13 @@ internal sealed class PilResampleCoefficients
     public int InputEnd => Bounds[2 * (Count - 1)] + Bounds[2 * (Count - 1) + 1];
 
     /// <summary>Coefficients of a resize <paramref name="inSize"/> → <paramref name="outSize"/> for outputs [first, first + count).</summary>
-    public static PilResampleCoefficients Create(int inSize, int outSize, int first, int count, ImageInterpolation filter)
+    /// <param name="inSize">Input length.</param>
+    /// <param name="outSize">Output length.</param>
+    /// <param name="first">First output position needed.</param>
+    /// <param name="count">Output positions needed.</param>
+    /// <param name="filter">Resampling filter.</param>
+    /// <param name="keepDoubles">Also keep <see cref="Kernel"/>, for the 32-bit passes.</param>
+    public static PilResampleCoefficients Create(int inSize, int outSize, int first, int count, ImageInterpolation filter, bool keepDoubles = false)
     {
         if (count < 1 || first < 0 || first + count > outSize)
         {
@@ -62,9 +76,15 @@ internal sealed class PilResampleCoefficients
 
         var bounds = new int[2 * count];
         var weights = new int[count * kernelSize];
-        Span<double> k = kernelSize <= 256 ? stackalloc double[kernelSize] : new double[kernelSize];
+        double[] kernel = keepDoubles ? new double[count * kernelSize] : [];
+        Span<double> scratch = !keepDoubles && kernelSize <= 256 ? stackalloc double[kernelSize] : default;
+        if (!keepDoubles && kernelSize > 256)
+        {
+            scratch = new double[kernelSize];
+        }
         for (int i = 0; i < count; i++)
         {
+            Span<double> k = keepDoubles ? kernel.AsSpan(i * kernelSize, kernelSize) : scratch;
             int xx = first + i;
             double center = 0.0 + (xx + 0.5) * scale;
             double ww = 0.0;
@@ -103,7 +123,7 @@ internal sealed class PilResampleCoefficients
             bounds[2 * i] = xmin;
             bounds[2 * i + 1] = xmax;
         }
-        return new PilResampleCoefficients(first, count, kernelSize, bounds, weights);
+        return new PilResampleCoefficients(first, count, kernelSize, bounds, weights, kernel);
     }
 
     private static double Filter(ImageInterpolation filter, double x)

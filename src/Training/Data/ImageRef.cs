@@ -50,7 +50,20 @@ public abstract class ImageRef
 
         public override string? FilePath => path;
 
-        public override Stream Open() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        // RegularFile: a folder, FIFO or device named like an image fails at once (NotARegularFileException, an
+        // IOException naming the path) instead of "Access denied", a blocked open or an endless read.
+        public override Stream Open()
+        {
+            try
+            {
+                return MultiModal.Encoders.IO.RegularFile.OpenRead(path, bufferSize: 1 << 16);
+            }
+            catch (FileNotFoundException ex) when (!Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
+            {
+                // FileStream's exception when a folder on the path is missing, which callers already handle.
+                throw new DirectoryNotFoundException(ex.Message, ex);
+            }
+        }
     }
 
     private sealed class EncodedImageRef : ImageRef

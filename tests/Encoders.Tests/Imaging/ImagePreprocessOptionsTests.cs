@@ -16,6 +16,7 @@ public sealed class ImagePreprocessOptionsTests
         Assert.Equal(new RgbValues(0.26862954f, 0.26130258f, 0.27577711f), options.Std);
         Assert.Equal(89_478_485, options.MaxPixels);
         Assert.Equal(ImageFormatKinds.All, options.AllowedFormats);
+        Assert.False(options.AllowTruncated);
     }
 
     public static TheoryData<string, ImagePreprocessOptions> InvalidOptions() => new()

@@ -272,42 +272,8 @@ public sealed class ImagePreprocessorInputTests : IDisposable
         throw new InvalidOperationException("marker not found");
     }
 
-    private static byte[] BombPng(int width, int height)
-    {
-        var png = new List<byte>([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = 2; // RGB
-        AddChunk(png, "IHDR", ihdr);
-        AddChunk(png, "IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]); // empty zlib stream
-        AddChunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void AddChunk(List<byte> png, string type, byte[] data)
-    {
-        var header = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(header, data.Length);
-        png.AddRange(header);
-        byte[] typed = [.. Encoding.ASCII.GetBytes(type), .. data];
-        png.AddRange(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(header, Crc32(typed));
-        png.AddRange(header);
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-            }
-        }
-        return ~crc;
-    }
+    private static byte[] BombPng(int width, int height) => PngBytes.File(
+        PngBytes.Chunk("IHDR", PngBytes.Header((uint)width, (uint)height, bitDepth: 8, colorType: 2)),
+        PngBytes.Chunk("IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]), // empty zlib stream
+        PngBytes.Chunk("IEND", []));
 }

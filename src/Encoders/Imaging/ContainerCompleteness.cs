@@ -1,0 +1,231 @@
+using System.Buffers.Binary;
+
+namespace MultiModal.Encoders.Imaging;
+
+/// <summary>
+/// Whether a GIF, BMP, TIFF or WebP file holds all the image data its headers point to. ImageSharp 2.1 decodes such
+/// files cut short without a word (the missing part black or transparent), where PIL raises "image file is
+/// truncated" (WebP: "could not create decoder object"); these checks let the reader refuse them the same way.
+/// </summary>
+/// <remarks>
+/// Only the layout is read, never pixels: each check is a walk over headers, bounded by the file length. A file these
+/// checks do not understand (RLE-less oddities, BigTIFF) passes through to ImageSharp unchanged.
+/// </remarks>
+internal static class ContainerCompleteness
+{
+    /// <summary>Null when the data of the image that will be decoded lies inside the file, else the problem in words.</summary>
+    public static string? Check(ImageFormatKinds kind, ReadOnlySpan<byte> data) => kind switch
+    {
+        ImageFormatKinds.Gif => CheckGif(data),
+        ImageFormatKinds.Bmp => CheckBmp(data),
+        ImageFormatKinds.Tiff => CheckTiff(data),
+        ImageFormatKinds.Webp => CheckWebp(data),
+        _ => null,
+    };
+
+    /// <summary>GIF89a spec: header, colour table, then blocks up to the end of the first image's data sub-blocks.</summary>
+    private static string? CheckGif(ReadOnlySpan<byte> data)
+    {
+        const string Cut = "GIF is truncated before the end of its first image (PIL: image file is truncated)";
+        if (data.Length < 13)
+        {
+            return Cut;
+        }
+        long pos = 13 + ((data[10] & 0x80) != 0 ? 3L << ((data[10] & 7) + 1) : 0);
+        while (pos < data.Length)
+        {
+            byte block = data[(int)pos];
+            if (block == 0x3B)
+            {
+                return null; // trailer before any image: ImageSharp says what is wrong
+            }
+            if (block == 0x21)
+            {
+                pos = SkipSubBlocks(data, pos + 2); // extension: introducer, label, sub-blocks
+            }
+            else if (block == 0x2C)
+            {
+                if (pos + 10 > data.Length)
+                {
+                    return Cut;
+                }
+                byte flags = data[(int)pos + 9];
+                pos += 10 + ((flags & 0x80) != 0 ? 3L << ((flags & 7) + 1) : 0) + 1; // descriptor, local table, LZW code size
+                return SkipSubBlocks(data, pos) <= data.Length ? null : Cut;
+            }
+            else
+            {
+                return null; // not a block introducer: corrupt, which ImageSharp reports
+            }
+        }
+        return Cut;
+    }
+
+    /// <summary>Position after a chain of sub-blocks (length byte, data) ended by a zero length; past the end when cut.</summary>
+    private static long SkipSubBlocks(ReadOnlySpan<byte> data, long pos)
+    {
+        while (pos < data.Length)
+        {
+            byte size = data[(int)pos];
+            pos += 1 + size;
+            if (size == 0)
+            {
+                return pos;
+            }
+        }
+        return data.Length + 1L;
+    }
+
+    /// <summary>Uncompressed BMP: the pixel array (rows padded to 4 bytes) must fit; RLE: its end-of-bitmap code must be there.</summary>
+    private static string? CheckBmp(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 26)
+        {
+            return "BMP is truncated inside its headers";
+        }
+        long offset = BinaryPrimitives.ReadUInt32LittleEndian(data[10..]);
+        int headerSize = BinaryPrimitives.ReadInt32LittleEndian(data[14..]);
+        long width, height;
+        int bits, compression = 0;
+        if (headerSize == 12)
+        {
+            width = BinaryPrimitives.ReadUInt16LittleEndian(data[18..]);
+            height = BinaryPrimitives.ReadUInt16LittleEndian(data[20..]);
+            bits = BinaryPrimitives.ReadUInt16LittleEndian(data[24..]);
+        }
+        else if (headerSize >= 40 && data.Length >= 14 + 20)
+        {
+            width = BinaryPrimitives.ReadInt32LittleEndian(data[18..]);
+            height = Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(data[22..])); // negative: top-down
+            bits = BinaryPrimitives.ReadUInt16LittleEndian(data[28..]);
+            compression = BinaryPrimitives.ReadInt32LittleEndian(data[30..]);
+        }
+        else
+        {
+            return null; // an unknown header: ImageSharp decides
+        }
+        if (compression is 1 or 2)
+        {
+            return RleEnds(data, offset, fourBit: compression == 2) ? null
+                : "BMP is truncated: its RLE data ends before the end-of-bitmap code (PIL: image file is truncated)";
+        }
+        if (compression is not (0 or 3 or 6) || width <= 0)
+        {
+            return null; // embedded JPEG/PNG or nonsense: ImageSharp decides
+        }
+        long needed = offset + (width * bits + 31) / 32 * 4 * height;
+        return needed <= data.Length ? null
+            : $"BMP is truncated: its pixel data needs {needed} bytes, the file has {data.Length} (PIL: image file is truncated)";
+    }
+
+    /// <summary>Walks BI_RLE8 / BI_RLE4 codes: runs, end of line, delta, absolute runs (word aligned), up to end of bitmap.</summary>
+    private static bool RleEnds(ReadOnlySpan<byte> data, long pos, bool fourBit)
+    {
+        while (pos + 1 < data.Length)
+        {
+            byte count = data[(int)pos], value = data[(int)pos + 1];
+            pos += 2;
+            if (count > 0 || value == 0)
+            {
+                continue; // encoded run, or end of line
+            }
+            if (value == 1)
+            {
+                return true; // end of bitmap
+            }
+            if (value == 2)
+            {
+                pos += 2; // delta
+                continue;
+            }
+            long bytes = fourBit ? (value + 1) / 2 : value;
+            pos += bytes + (bytes & 1); // absolute run, padded to a 16-bit boundary
+        }
+        return false;
+    }
+
+    /// <summary>Classic TIFF: the first IFD and every strip or tile it points to must lie inside the file.</summary>
+    private static string? CheckTiff(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 8)
+        {
+            return "TIFF is truncated inside its header";
+        }
+        bool little = data[0] == (byte)'I';
+        if (U16(data, little, 2) != 42)
+        {
+            return null; // BigTIFF (43): left to ImageSharp
+        }
+        long ifd = U32(data, little, 4);
+        if (ifd + 2 > data.Length || ifd + 2 + 12L * U16(data, little, ifd) > data.Length)
+        {
+            return "TIFF is truncated: its first directory (IFD) lies past the end of the file";
+        }
+        (long At, uint Count, uint Type)? offsets = null, counts = null;
+        for (long e = ifd + 2, end = e + 12 * U16(data, little, ifd); e < end; e += 12)
+        {
+            uint tag = U16(data, little, e), type = U16(data, little, e + 2), count = U32(data, little, e + 4);
+            long at = (type == 3 ? 2L : 4L) * count <= 4 ? e + 8 : U32(data, little, e + 8);
+            if (tag is 273 or 324)
+            {
+                offsets = (at, count, type);
+            }
+            else if (tag is 279 or 325)
+            {
+                counts = (at, count, type);
+            }
+        }
+        if (offsets is not { } o || counts is not { } c || o.Count != c.Count || o.Type is not (3 or 4) || c.Type is not (3 or 4))
+        {
+            return null; // no strips or an odd layout: ImageSharp decides
+        }
+        long size = o.Type == 3 ? 2 : 4, countSize = c.Type == 3 ? 2 : 4;
+        if (o.At + o.Count * size > data.Length || c.At + c.Count * countSize > data.Length)
+        {
+            return "TIFF is truncated: its strip or tile table lies past the end of the file";
+        }
+        for (long i = 0; i < o.Count; i++)
+        {
+            long start = o.Type == 3 ? U16(data, little, o.At + 2 * i) : U32(data, little, o.At + 4 * i);
+            long length = c.Type == 3 ? U16(data, little, c.At + 2 * i) : U32(data, little, c.At + 4 * i);
+            if (start + length > data.Length)
+            {
+                return $"TIFF is truncated: strip or tile {i} ends at byte {start + length}, the file has {data.Length} (PIL: image file is truncated)";
+            }
+        }
+        return null;
+    }
+
+    private static uint U16(ReadOnlySpan<byte> data, bool little, long at) => little
+        ? BinaryPrimitives.ReadUInt16LittleEndian(data.Slice((int)at, 2))
+        : BinaryPrimitives.ReadUInt16BigEndian(data.Slice((int)at, 2));
+
+    private static uint U32(ReadOnlySpan<byte> data, bool little, long at) => little
+        ? BinaryPrimitives.ReadUInt32LittleEndian(data.Slice((int)at, 4))
+        : BinaryPrimitives.ReadUInt32BigEndian(data.Slice((int)at, 4));
+
+    /// <summary>RIFF: every chunk declared within the RIFF size must lie inside the file (libwebp refuses a cut one).</summary>
+    private static string? CheckWebp(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 12)
+        {
+            return "WebP is truncated inside its RIFF header";
+        }
+        long riffEnd = 8L + BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
+        for (long pos = 12; pos < riffEnd; )
+        {
+            if (pos + 8 > data.Length)
+            {
+                return $"WebP is truncated: the RIFF container declares {riffEnd} bytes, the file has {data.Length} (PIL: could not create decoder object)";
+            }
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(data.Slice((int)pos + 4, 4));
+            if (pos + 8 + size > data.Length)
+            {
+                string chunk = System.Text.Encoding.ASCII.GetString(data.Slice((int)pos, 4));
+                return $"WebP is truncated inside chunk {chunk} (declares {size} bytes, {data.Length - pos - 8} left; PIL: could not create decoder object)";
+            }
+            pos += 8 + size + (size & 1);
+        }
+        return null;
+    }
+}
