@@ -93,16 +93,43 @@ internal static class ContainerCompleteness
             height = BinaryPrimitives.ReadUInt16LittleEndian(data[20..]);
             bits = BinaryPrimitives.ReadUInt16LittleEndian(data[24..]);
         }
-        else if (headerSize >= 40 && data.Length >= 14 + 20)
+        else if (headerSize is 40 or 52 or 56 or 64 or 108 or 124 && data.Length >= 14 + 40)
         {
             width = BinaryPrimitives.ReadInt32LittleEndian(data[18..]);
             height = Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(data[22..])); // negative: top-down
             bits = BinaryPrimitives.ReadUInt16LittleEndian(data[28..]);
             compression = BinaryPrimitives.ReadInt32LittleEndian(data[30..]);
+            // The header's fields are checked here, as PIL's BmpImagePlugin checks them, before ImageSharp sizes
+            // buffers from them (a 77-byte file with a nonsense header made it run out of memory).
+            long colors = BinaryPrimitives.ReadUInt32LittleEndian(data[46..]);
+            if (bits is not (1 or 2 or 4 or 8 or 16 or 24 or 32))
+            {
+                return $"unsupported BMP pixel depth ({bits}) (PIL: Unsupported BMP pixel depth)";
+            }
+            if (compression is not (0 or 1 or 2 or 3))
+            {
+                return $"unsupported BMP compression ({compression})";
+            }
+            if (bits <= 8 && colors > 1L << bits)
+            {
+                return $"BMP palette of {colors} colours for {bits}-bit pixels (PIL: Unsupported BMP Palette size)";
+            }
+            if (offset < 14 + headerSize || offset > data.Length)
+            {
+                return $"BMP pixel data offset {offset} lies outside the file ({data.Length} bytes)";
+            }
+        }
+        else if (data.Length < 14 + 40 && headerSize >= 40)
+        {
+            return "BMP is truncated inside its headers";
         }
         else
         {
-            return null; // an unknown header: ImageSharp decides
+            return $"unsupported BMP header type ({headerSize}) (PIL: Unsupported BMP header type)";
+        }
+        if (width <= 0 || height == 0)
+        {
+            return $"BMP header declares an empty image ({width}x{height})";
         }
         if (compression is 1 or 2)
         {

@@ -111,7 +111,8 @@ internal sealed class ImageReader
         else if (ContainerCompleteness.Check(kind, span) is { } cut)
         {
             // PIL's LOAD_TRUNCATED_IMAGES output is reproduced for JPEG and PNG only.
-            throw new ImageDecodeException(sourceName, cut + (options.AllowTruncated ? "; AllowTruncated covers JPEG and PNG only" : string.Empty));
+            bool truncated = cut.Contains("truncated", StringComparison.Ordinal);
+            throw new ImageDecodeException(sourceName, cut + (options.AllowTruncated && truncated ? "; AllowTruncated covers JPEG and PNG only" : string.Empty));
         }
 
         // ImageSharp reads a PNG through its pixel chunks only (PngLayout: no metadata is inflated).
