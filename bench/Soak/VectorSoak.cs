@@ -34,7 +34,9 @@ internal sealed class VectorSoak(SoakOptions options, bool hnsw)
         var pool = new SlotPool(capacity);
         var fillWatch = Stopwatch.StartNew();
         Fill(index, capacity, pool, new Random(options.Seed));
-        Console.WriteLine($"[{Name}] {_committed.Count} vectors added in {fillWatch.Elapsed.TotalSeconds:F1} s; soaking for {options.Duration}");
+        var recallBefore = hnsw ? MeasureRecall(index) : double.NaN;
+        Console.WriteLine($"[{Name}] {_committed.Count} vectors added in {fillWatch.Elapsed.TotalSeconds:F1} s" +
+            (hnsw ? $", recall@{options.K} of 200 new queries {recallBefore:F4}" : "") + $"; soaking for {options.Duration.TotalSeconds:F0} s");
 
         var writerStats = new OperationStats();
         var searcherStats = Enumerable.Range(0, options.Searchers).Select(_ => new OperationStats()).ToArray();
@@ -47,11 +49,26 @@ internal sealed class VectorSoak(SoakOptions options, bool hnsw)
         threads.AddRange(Enumerable.Range(0, options.Searchers).Select(t =>
             new Thread(() => Guard("searcher", () => Search(index, t, searcherStats[t], verifiers[t]))) { Name = $"searcher {t}" }));
         threads.ForEach(t => t.Start());
-        Progress.Wait(Name, options.Duration, () => _stop, () => $"{_committed.Version} versions, {verifiers.Sum(v => v.Checks)} checked rows, {_errors.Total} errors");
+        var windows = new List<double>(); // recall@k of the rows checked in each 30-second window (HNSW)
+        (double Sum, long Rows) last = (0, 0);
+        Progress.Wait(Name, options.Duration, () => _stop, () =>
+        {
+            var status = $"{_committed.Version} versions, {verifiers.Sum(v => v.Checks)} checked rows, {_errors.Total} errors";
+            if (!hnsw)
+            {
+                return status;
+            }
+            (double Sum, long Rows) now = (verifiers.Sum(v => v.RecallSum), verifiers.Sum(v => v.RecallRows));
+            var window = now.Rows > last.Rows ? (now.Sum - last.Sum) / (now.Rows - last.Rows) : double.NaN;
+            windows.Add(window);
+            last = now;
+            return $"{status}, recall@{options.K} over the last 30 s {window:F4}";
+        });
         _stop = true;
         threads.ForEach(t => t.Join());
         var seconds = clock.Elapsed.TotalSeconds;
         FinalCheck(index);
+        var recallAfter = hnsw ? MeasureRecall(index) : double.NaN;
         var figures = memory.Finish();
 
         var extras = new Dictionary<string, double>(writerFigures)
@@ -68,9 +85,14 @@ internal sealed class VectorSoak(SoakOptions options, bool hnsw)
         };
         if (hnsw)
         {
-            var rows = Math.Max(1, verifiers.Sum(v => v.Checks));
+            var rows = Math.Max(1, verifiers.Sum(v => v.RecallRows));
             extras["recall_at_k_mean"] = Math.Round(verifiers.Sum(v => v.RecallSum) / rows, 5);
             extras["recall_at_k_min"] = verifiers.Min(v => v.RecallMin);
+            extras["rows_recall_below_half"] = verifiers.Sum(v => v.PoorRecallRows);
+            extras["recall_at_k_first_30s"] = windows.Count > 0 ? Math.Round(windows[0], 5) : double.NaN;
+            extras["recall_at_k_last_30s"] = windows.Count > 0 ? Math.Round(windows[^1], 5) : double.NaN;
+            extras["recall_at_k_new_queries_before"] = Math.Round(recallBefore, 5);
+            extras["recall_at_k_new_queries_after"] = Math.Round(recallAfter, 5);
             extras["short_rows"] = verifiers.Sum(v => v.ShortRows);
         }
         var description = $"{options.Vectors} ± 10% vectors × {options.Dimensions} ({options.Metric}), k = {options.K}, {options.Searchers} searcher threads + 1 writer " +
@@ -271,6 +293,25 @@ internal sealed class VectorSoak(SoakOptions options, bool hnsw)
         {
             _errors.Add("final-missing", $"{missing} stored keys are not in the index");
         }
+    }
+
+    /// <summary>
+    /// Mean recall@k of 200 fresh queries (the same ones each call: a fixed seed) in a quiescent index: the graph's
+    /// quality before and after the soak's churn, apart from the searchers' fixed query pools.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private double MeasureRecall(IVectorIndex index)
+    {
+        var state = Volatile.Read(ref _committed);
+        var verifier = new SearchVerifier(_reference, options.K, exact: false, _errors);
+        var rng = new Random(options.Seed + 3);
+        for (var i = 0; i < 200; i++)
+        {
+            var query = new QueryScores(_generator.Next(rng), state, _reference);
+            var result = index.Search(query.Query.Values, options.K);
+            verifier.Check(query, result.KeysOf(0), result.ScoresOf(0), state, state.Version, $"recall query {i}");
+        }
+        return verifier.RecallSum / Math.Max(1, verifier.RecallRows);
     }
 
     private void Guard(string role, Action body)

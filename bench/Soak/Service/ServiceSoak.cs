@@ -32,6 +32,7 @@ internal sealed class ServiceSoak(SoakOptions options)
     private float[][] _textEmbeddings = [];
     private double _tolerance;
     private volatile bool _stop;
+    private long _hitsChecked;
 
     public ScenarioResult Run()
     {
@@ -64,7 +65,7 @@ internal sealed class ServiceSoak(SoakOptions options)
         var initial = Stopwatch.StartNew();
         var first = service.IndexFolder(mutator.Root);
         Console.WriteLine($"[service] model {model.Name} ({model.EmbedDim}-d), {first.Added} images indexed in {initial.Elapsed.TotalSeconds:F1} s, " +
-            $"score tolerance {_tolerance:G3}; soaking for {options.Duration}");
+            $"score tolerance {_tolerance:G3}; soaking for {options.Duration.TotalSeconds:F0} s");
 
         var indexerStats = new OperationStats();
         var mutatorStats = new OperationStats();
@@ -83,7 +84,7 @@ internal sealed class ServiceSoak(SoakOptions options)
             new Thread(() => Guard("searcher", () => Search(service, mutator, variants, t, searcherStats[t], counters))) { Name = $"searcher {t}" }));
         threads.ForEach(t => t.Start());
         Progress.Wait("service", options.Duration, () => _stop,
-            () => $"{counters.GetValueOrDefault("index_runs")} index runs, {counters.GetValueOrDefault("hits_checked")} hits checked, {_errors.Total} errors");
+            () => $"{counters.GetValueOrDefault("index_runs")} index runs, {Interlocked.Read(ref _hitsChecked)} hits checked, {_errors.Total} errors");
         _stop = true;
         threads.ForEach(t => t.Join());
         var seconds = clock.Elapsed.TotalSeconds;
@@ -98,6 +99,7 @@ internal sealed class ServiceSoak(SoakOptions options)
         var figures = memory.Finish();
 
         counters["images_at_end"] = service.Count;
+        counters["hits_checked"] = Interlocked.Read(ref _hitsChecked);
         counters["cores"] = Environment.ProcessorCount;
         counters["load_average_mean"] = load.Mean;
         counters["load_average_max"] = load.Max;
@@ -189,7 +191,7 @@ internal sealed class ServiceSoak(SoakOptions options)
     private void Search(ImageSearchService service, FolderMutator mutator, IReadOnlyList<string> variants, int thread, OperationStats stats, ConcurrentDictionary<string, double> counters)
     {
         var rng = new Random((options.Seed * 7919) + 100 + thread);
-        long hits = 0, searches = 0;
+        long searches = 0;
         while (!_stop)
         {
             var text = rng.Next(2) == 0;
@@ -207,10 +209,9 @@ internal sealed class ServiceSoak(SoakOptions options)
             }
             stats.Record(text ? "search text" : "search image", start);
             searches++;
-            hits += result.Count;
+            Interlocked.Add(ref _hitsChecked, result.Count);
             Verify(result, text ? _textEmbeddings[q] : _variantEmbeddings[q], mutator, $"searcher {thread} search {searches} ({(text ? $"text \"{Texts[q]}\"" : $"image v{q}")})");
         }
-        counters.AddOrUpdate("hits_checked", hits, (_, c) => c + hits);
     }
 
     private void Verify(IReadOnlyList<ImageSearchHit> hits, float[] query, FolderMutator mutator, string what)

@@ -32,6 +32,12 @@ internal sealed class SearchVerifier(ReferenceScore reference, int k, bool exact
 
     public double RecallSum { get; private set; }
 
+    /// <summary>Rows whose recall was measured (approximate indexes: rows that passed the key checks).</summary>
+    public long RecallRows { get; private set; }
+
+    /// <summary>Rows with recall@k below 0.5 in every version of their range.</summary>
+    public long PoorRecallRows { get; private set; }
+
     public double RecallMin { get; private set; } = 1.0;
 
     public long ShortRows { get; private set; }
@@ -227,6 +233,8 @@ internal sealed class SearchVerifier(ReferenceScore reference, int k, bool exact
             }
         }
         RecallSum += bestRecall;
+        RecallRows++;
+        PoorRecallRows += bestRecall < 0.5 ? 1 : 0;
         RecallMin = Math.Min(RecallMin, bestRecall);
         ShortRows += shortInAll ? 1 : 0;
     }
