@@ -91,15 +91,17 @@ public sealed class ClipModel : IMultimodalEncoder
         options ??= new ClipLoadOptions();
         options.Validate();
         var folder = ModelFolder.Inspect(directory);
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        using var weights = SafeTensorsFile.Open(folder.WeightsPath);
+        // Every tensor is checked against the config from the header before anything is built or read, so a config
+        // declaring a far larger model than its file fails here, naming the tensors, instead of allocating that model.
+        var keyMap = ClipWeights.CheckHeader(folder.Layout, folder.Config, weights);
         var tokenizer = ClipTokenizer.FromModelDirectory(directory, new ClipTokenizerOptions { ContextLength = folder.Config.Text.ContextLength }, options.TokenizerPath);
         var network = new ClipNetwork(folder.Config);
         try
         {
-            using (var weights = SafeTensorsFile.Open(folder.WeightsPath))
-            {
-                StateDictLoader.Load(network, weights, folder.KeyMap, ClipKeyMaps.IsIgnorable);
-            }
-            return Finish(network, tokenizer, folder.Preprocess, options, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))), folder.Layout);
+            StateDictLoader.Copy(network, weights, keyMap);
+            return Finish(network, tokenizer, folder.Preprocess, options, name, folder.Layout);
         }
         catch
         {

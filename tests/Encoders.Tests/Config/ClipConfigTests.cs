@@ -68,6 +68,39 @@ public sealed class ClipConfigTests
         Assert.Equal("vision_cfg.patch_size", e.ParamName);
     }
 
+    [Theory]
+    [InlineData(64, 0.01, "vision_cfg.mlp_ratio")]
+    [InlineData(64, 1e300, "vision_cfg.mlp_ratio")]
+    public void Validate_MlpRatioGivingNoUsableWidth_NamesField(int width, double ratio, string field)
+    {
+        var config = new ClipConfig { Vision = new VisionTowerConfig { Width = width, HeadWidth = 32, MlpRatio = ratio } };
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(config.Validate);
+
+        Assert.Equal(field, e.ParamName);
+    }
+
+    [Fact]
+    public void Validate_TextMlpRatioGivingZeroWidth_NamesField()
+    {
+        var config = new ClipConfig { Text = new TextTowerConfig { Width = 8, Heads = 2, MlpRatio = 0.1 } };
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(config.Validate);
+
+        Assert.Equal("text_cfg.mlp_ratio", e.ParamName);
+    }
+
+    [Fact]
+    public void Validate_GridWhosePositionsOverflowInt_NamesImageSize()
+    {
+        // 65536² + 1 positions do not fit the int arithmetic the tower uses (it wrapped to a negative size before).
+        var config = new ClipConfig { Vision = new VisionTowerConfig { ImageSize = 65536, PatchSize = 1 } };
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(config.Validate);
+
+        Assert.Equal("vision_cfg.image_size", e.ParamName);
+    }
+
     [Fact]
     public void ToJson_ThenParse_RoundTrips()
     {
