@@ -80,6 +80,43 @@ public sealed class ProjectedDualEncoderTests
     }
 
     [Fact]
+    public void Load_ManifestDeclaringHugeWidth_FailsFromTheHeaderWithoutBuildingTheHeads()
+    {
+        // Before the fix the heads were built from the manifest first: 50M x 4 floats (800 MB) before the shape check.
+        var dir = SavedFolder();
+        var manifest = Path.Combine(dir, ProjectedDualEncoder.ManifestFile);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"feature_dim\": 5", "\"feature_dim\": 50000000"));
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        var tensorsBefore = stats.CreatedInScopeCount + stats.CreatedOutsideScopeCount;
+
+        var e = Assert.Throws<CheckpointMismatchException>(() => ProjectedDualEncoder.Load(dir, Factory()));
+
+        Assert.Equal(tensorsBefore, stats.CreatedInScopeCount + stats.CreatedOutsideScopeCount);
+        Assert.Equal(Path.GetFullPath(Path.Combine(dir, ProjectedDualEncoder.HeadsFile)), e.FilePath);
+        Assert.Equal(["image_projection: file [5, 4] vs model [50000000, 4]"], e.Misshaped);
+    }
+
+    [Fact]
+    public void Load_HeadsFileWithExtraTensor_ListsItAsUnexpected()
+    {
+        var dir = SavedFolder();
+        var path = Path.Combine(dir, ProjectedDualEncoder.HeadsFile);
+        var tensors = new List<KeyValuePair<string, TorchSharp.torch.Tensor>>();
+        using (var file = SafeTensorsFile.Open(path))
+        {
+            tensors.AddRange(file.Tensors.Keys.Select(k => new KeyValuePair<string, TorchSharp.torch.Tensor>(k, file.ReadTensor(k))));
+        }
+        tensors.Add(new("bias", TorchSharp.torch.zeros(4)));
+        SafeTensorsWriter.Save(path, tensors);
+        tensors.ForEach(t => t.Value.Dispose());
+
+        var e = Assert.Throws<CheckpointMismatchException>(() => ProjectedDualEncoder.Load(dir, Factory()));
+
+        Assert.Equal(["bias"], e.Unexpected);
+        Assert.Empty(e.Missing);
+    }
+
+    [Fact]
     public void Create_TowerWidthMismatch_ThrowsNamingTheTower()
     {
         using var heads = DualProjectionHeads.Create(5, 7, 4, seed: 3);
@@ -87,6 +124,15 @@ public sealed class ProjectedDualEncoderTests
         var e = Assert.Throws<ArgumentException>(() => ProjectedDualEncoder.Create(new FixedTower(6, 1), "wide", new FixedTower(7, 2), "b", heads));
 
         Assert.Contains("'wide'", e.Message);
+    }
+
+    /// <summary>A saved folder: towers of widths 5 and 7, heads into 4 dimensions.</summary>
+    private static string SavedFolder()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"dual-{Guid.NewGuid():N}");
+        using var encoder = ProjectedDualEncoder.Create(new FixedTower(5, 1), "a", new FixedTower(7, 2), "b", DualProjectionHeads.Create(5, 7, 4, seed: 3));
+        encoder.Save(dir);
+        return dir;
     }
 
     private static DualTowerFactory Factory() => new(_ => new FixedTower(5, 1), _ => new FixedTower(7, 2));
