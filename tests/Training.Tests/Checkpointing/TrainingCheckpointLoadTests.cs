@@ -1,0 +1,58 @@
+using MultiModal.Encoders.Checkpoints;
+using MultiModal.Encoders.Dual;
+using MultiModal.Training.Checkpointing;
+using MultiModal.Training.Config;
+using MultiModal.Training.Optim;
+using MultiModal.Training.Tests.Helpers;
+using static TorchSharp.torch;
+
+namespace MultiModal.Training.Tests.Checkpointing;
+
+/// <summary>Resuming from a checkpoint: the weights are checked against the model from the header before any is read.</summary>
+public sealed class TrainingCheckpointLoadTests
+{
+    private static readonly TrainingState State = new(Step: 3, Epoch: 0, BatchIndex: 3, SamplesSeen: 24, TotalSteps: 10, WarmupSteps: 1);
+
+    [Fact]
+    public void Load_CheckpointOfOtherWidths_ThrowsMismatchListingTheTensorsAndLeavesTheModelUntouched()
+    {
+        // Arrange: a checkpoint of 5/7 → 4 heads, resumed into 6/7 → 4 heads.
+        var checkpoint = SaveCheckpoint(DualProjectionHeads.Create(5, 7, 4, seed: 1));
+        using var other = DualProjectionHeads.Create(6, 7, 4, seed: 2);
+        using var optimizer = Optimizer(other);
+        using var textBefore = other.TextProjection.detach().clone();
+
+        // Act
+        var e = Assert.Throws<CheckpointMismatchException>(() => TrainingCheckpoint.Load(checkpoint, other, optimizer));
+
+        // Assert: every problem from the header, and text_projection (which fits) was not copied either.
+        Assert.Equal(Path.Combine(checkpoint, TrainingCheckpoint.ModelFile), e.FilePath);
+        Assert.Equal(["image_projection: file [5, 4] vs model [6, 4]"], e.Misshaped);
+        Assert.True(other.TextProjection.equal(textBefore).all().item<bool>());
+    }
+
+    [Fact]
+    public void Load_MatchingCheckpoint_RestoresTheWeights()
+    {
+        using var saved = DualProjectionHeads.Create(5, 7, 4, seed: 1);
+        var checkpoint = SaveCheckpoint(saved);
+        using var fresh = DualProjectionHeads.Create(5, 7, 4, seed: 2);
+        using var optimizer = Optimizer(fresh);
+
+        var state = TrainingCheckpoint.Load(checkpoint, fresh, optimizer);
+
+        Assert.Equal(State, state);
+        Assert.True(fresh.ImageProjection.equal(saved.ImageProjection).all().item<bool>());
+        Assert.True(fresh.LogitScale.equal(saved.LogitScale).all().item<bool>());
+    }
+
+    internal static TrainingOptimizer Optimizer(DualProjectionHeads heads) =>
+        new(heads.named_parameters().Select(p => (p.name, p.parameter)).ToList(), new OptimizerSection());
+
+    /// <summary>Saves a step-3 checkpoint of <paramref name="heads"/> (disposed unless the caller keeps using it) and returns its folder.</summary>
+    internal static string SaveCheckpoint(DualProjectionHeads heads)
+    {
+        using var optimizer = Optimizer(heads);
+        return TrainingCheckpoint.Save(TestConfigs.TempDir("ckpt"), State, heads, optimizer);
+    }
+}
