@@ -20,6 +20,13 @@ public sealed record ClipLoadOptions
     /// </summary>
     public string? TokenizerPath { get; init; }
 
+    /// <summary>
+    /// Accept weights holding NaN or infinite values (for research on broken or diverged checkpoints). Off by default:
+    /// such a tensor makes <see cref="ClipModel.Load"/> throw a <see cref="Checkpoints.CheckpointFormatException"/>
+    /// naming the file and the tensor, rather than produce NaN embeddings far from the cause.
+    /// </summary>
+    public bool AllowNonFiniteWeights { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
     public void Validate()
     {

@@ -83,7 +83,7 @@ public sealed class ClipModel : IMultimodalEncoder
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder holds no known layout, or no tokenizer vocabulary.</exception>
-    /// <exception cref="CheckpointFormatException">The weights file is malformed.</exception>
+    /// <exception cref="CheckpointFormatException">The weights file is malformed, or a tensor holds NaN or infinite values (see <see cref="ClipLoadOptions.AllowNonFiniteWeights"/>).</exception>
     /// <exception cref="CheckpointMismatchException">The weights do not match the config.</exception>
     public static ClipModel Load(string directory, ClipLoadOptions? options = null)
     {
@@ -92,7 +92,7 @@ public sealed class ClipModel : IMultimodalEncoder
         options.Validate();
         var folder = ModelFolder.Inspect(directory);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
-        using var weights = SafeTensorsFile.Open(folder.WeightsPath);
+        using var weights = SafeTensorsFile.Open(folder.WeightsPath, new SafeTensorsReadOptions { RejectNonFinite = !options.AllowNonFiniteWeights });
         // Every tensor is checked against the config from the header before anything is built or read, so a config
         // declaring a far larger model than its file fails here, naming the tensors, instead of allocating that model.
         var keyMap = ClipWeights.CheckHeader(folder.Layout, folder.Config, weights);

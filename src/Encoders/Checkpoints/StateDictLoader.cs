@@ -13,6 +13,8 @@ namespace MultiModal.Encoders.Checkpoints;
 /// The check runs on expected shapes, not on a module, so a loader can run it before building the module (see
 /// <see cref="Models.ClipStateShapes"/>): a file that does not fit its config then costs no allocation at all. Once
 /// every shape matches, the module holds exactly the file's values, so its size is bounded by the file's.
+/// NaN and infinite values are refused while reading when the file was opened with
+/// <see cref="SafeTensorsReadOptions.RejectNonFinite"/> (the model loaders do, unless told otherwise).
 /// </remarks>
 public static class StateDictLoader
 {

@@ -93,15 +93,19 @@ public sealed class ProjectedDualEncoder : IMultimodalEncoder
     }
 
     /// <summary>Loads a folder written by <see cref="Save"/>, building the towers it names with <paramref name="towers"/>.</summary>
+    /// <param name="directory">The folder.</param>
+    /// <param name="towers">Builds the frozen towers the manifest names.</param>
+    /// <param name="options">Checks on the heads' weights; null for the defaults.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The manifest or the heads file is missing.</exception>
     /// <exception cref="FormatException">The manifest is malformed; names the file and the field.</exception>
-    /// <exception cref="CheckpointFormatException">The heads file is corrupt; names the file.</exception>
+    /// <exception cref="CheckpointFormatException">The heads file is corrupt, or holds NaN or infinite values (see <see cref="DualEncoderLoadOptions.AllowNonFiniteWeights"/>); names the file.</exception>
     /// <exception cref="CheckpointMismatchException">The heads file's tensors do not fit the manifest's widths (names or shapes); found from its header, before the heads are built.</exception>
-    public static ProjectedDualEncoder Load(string directory, DualTowerFactory towers)
+    public static ProjectedDualEncoder Load(string directory, DualTowerFactory towers, DualEncoderLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(towers);
+        options ??= new DualEncoderLoadOptions();
         if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"Dual-encoder folder {directory} does not exist.");
@@ -112,7 +116,7 @@ public sealed class ProjectedDualEncoder : IMultimodalEncoder
             throw new FileNotFoundException($"{directory} is not a dual-encoder folder: {ManifestFile} is missing.", manifestPath);
         }
         var manifest = DualEncoderManifest.Read(manifestPath, Format, FormatVersion);
-        var heads = LoadHeads(Path.Combine(directory, HeadsFile), manifest);
+        var heads = LoadHeads(Path.Combine(directory, HeadsFile), manifest, options);
         try
         {
             var image = towers.CreateImageTower(manifest.ImageTower);
@@ -197,13 +201,13 @@ public sealed class ProjectedDualEncoder : IMultimodalEncoder
     /// Checks the heads file against the manifest's widths from its header, and only then builds the heads and fills
     /// them: a manifest declaring huge widths fails on the header instead of allocating them.
     /// </summary>
-    private static DualProjectionHeads LoadHeads(string path, DualEncoderManifest manifest)
+    private static DualProjectionHeads LoadHeads(string path, DualEncoderManifest manifest, DualEncoderLoadOptions options)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Heads file {path} is missing.", path);
         }
-        using var file = SafeTensorsFile.Open(path);
+        using var file = SafeTensorsFile.Open(path, new SafeTensorsReadOptions { RejectNonFinite = !options.AllowNonFiniteWeights });
         var expected = DualProjectionHeads.StateShapes(manifest.ImageFeatureDim, manifest.TextFeatureDim, manifest.EmbedDim)
             .ToDictionary(kv => kv.Key, kv => new TensorSpec(kv.Value, ScalarType.Float32), StringComparer.Ordinal);
         var map = StateDictLoader.Identity(expected.Keys);

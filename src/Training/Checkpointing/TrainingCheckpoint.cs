@@ -76,17 +76,25 @@ internal static class TrainingCheckpoint
     /// them is read, so a checkpoint from another model fails whole, listing every offending tensor, and leaves the
     /// module untouched.
     /// </remarks>
-    /// <exception cref="CheckpointFormatException">A file is missing, truncated or corrupt; names the file.</exception>
+    /// <param name="checkpointDir">The <c>step-NNNNNNNN</c> folder.</param>
+    /// <param name="module">The model, built from the run's config.</param>
+    /// <param name="optimizer">The optimiser over the module's trainable parameters.</param>
+    /// <param name="allowNonFinite">
+    /// Accept NaN or infinite values in the weights and the optimiser's moments (to inspect a diverged run). Off by
+    /// default: resuming from such a checkpoint would only diverge again, far from the cause.
+    /// </param>
+    /// <exception cref="CheckpointFormatException">A file is missing, truncated or corrupt, or a float tensor holds NaN or infinite values; names the file (and the tensor).</exception>
     /// <exception cref="CheckpointMismatchException">The weights do not fit the model; names the file and every offending tensor.</exception>
-    public static TrainingState Load(string checkpointDir, nn.Module module, TrainingOptimizer optimizer)
+    public static TrainingState Load(string checkpointDir, nn.Module module, TrainingOptimizer optimizer, bool allowNonFinite = false)
     {
         var state = ReadState(Path.Combine(checkpointDir, StateFile));
-        using (var file = Open(Path.Combine(checkpointDir, ModelFile)))
+        var read = new SafeTensorsReadOptions { RejectNonFinite = !allowNonFinite };
+        using (var file = Open(Path.Combine(checkpointDir, ModelFile), read))
         {
             StateDictLoader.Load(module, file);
         }
         var optimizerPath = Path.Combine(checkpointDir, OptimizerFile);
-        using (var file = Open(optimizerPath))
+        using (var file = Open(optimizerPath, read))
         {
             try
             {
@@ -106,13 +114,13 @@ internal static class TrainingCheckpoint
         return state;
     }
 
-    private static SafeTensorsFile Open(string path)
+    private static SafeTensorsFile Open(string path, SafeTensorsReadOptions options)
     {
         if (!File.Exists(path))
         {
             throw new CheckpointFormatException(path, "the file is missing from the checkpoint.");
         }
-        return SafeTensorsFile.Open(path);
+        return SafeTensorsFile.Open(path, options);
     }
 
     private static TrainingState ReadState(string path)

@@ -16,26 +16,7 @@ public sealed class ClipLoadFailureTests : IDisposable
     /// <summary>Copies the tiny HF fixture and rewrites its weights through <paramref name="edit"/>.</summary>
     private string HfCopyWithWeights(Action<Dictionary<string, Tensor>> edit)
     {
-        var source = ClipReference.ModelDir("tiny-gelu-hf");
-        foreach (var file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(_dir, Path.GetFileName(file)));
-        }
-        var weights = Path.Combine(_dir, "model.safetensors");
-        var tensors = new Dictionary<string, Tensor>();
-        using (var file = SafeTensorsFile.Open(weights))
-        {
-            foreach (var name in file.Tensors.Keys)
-            {
-                tensors[name] = file.ReadTensor(name);
-            }
-        }
-        edit(tensors);
-        SafeTensorsWriter.Save(weights, tensors.ToList());
-        foreach (var t in tensors.Values)
-        {
-            t.Dispose();
-        }
+        FixtureCopies.HfWithWeights(_dir, edit);
         return _dir;
     }
 

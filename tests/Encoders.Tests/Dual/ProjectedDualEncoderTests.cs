@@ -100,20 +100,35 @@ public sealed class ProjectedDualEncoderTests
     public void Load_HeadsFileWithExtraTensor_ListsItAsUnexpected()
     {
         var dir = SavedFolder();
-        var path = Path.Combine(dir, ProjectedDualEncoder.HeadsFile);
-        var tensors = new List<KeyValuePair<string, TorchSharp.torch.Tensor>>();
-        using (var file = SafeTensorsFile.Open(path))
-        {
-            tensors.AddRange(file.Tensors.Keys.Select(k => new KeyValuePair<string, TorchSharp.torch.Tensor>(k, file.ReadTensor(k))));
-        }
-        tensors.Add(new("bias", TorchSharp.torch.zeros(4)));
-        SafeTensorsWriter.Save(path, tensors);
-        tensors.ForEach(t => t.Value.Dispose());
+        RewriteHeads(dir, tensors => tensors["bias"] = TorchSharp.torch.zeros(4));
 
         var e = Assert.Throws<CheckpointMismatchException>(() => ProjectedDualEncoder.Load(dir, Factory()));
 
         Assert.Equal(["bias"], e.Unexpected);
         Assert.Empty(e.Missing);
+    }
+
+    [Fact]
+    public void Load_HeadsHoldingNaNAndInf_ThrowsNamingFileAndTensor()
+    {
+        var dir = SavedFolder();
+        RewriteHeads(dir, tensors => tensors["text_projection"] = WithNaNAndInf(tensors["text_projection"]));
+
+        var e = Assert.Throws<CheckpointFormatException>(() => ProjectedDualEncoder.Load(dir, Factory()));
+
+        Assert.Equal(Path.GetFullPath(Path.Combine(dir, ProjectedDualEncoder.HeadsFile)), e.FilePath);
+        Assert.Contains("tensor 'text_projection' holds 3 NaN / 1 Inf values", e.Message);
+    }
+
+    [Fact]
+    public void Load_HeadsHoldingNaNWithAllowNonFiniteWeights_LoadsTheValues()
+    {
+        var dir = SavedFolder();
+        RewriteHeads(dir, tensors => tensors["text_projection"] = WithNaNAndInf(tensors["text_projection"]));
+
+        using var loaded = ProjectedDualEncoder.Load(dir, Factory(), new DualEncoderLoadOptions { AllowNonFiniteWeights = true });
+
+        Assert.Equal(3, loaded.Heads.TextProjection.isnan().sum().item<long>());
     }
 
     [Fact]
@@ -133,6 +148,32 @@ public sealed class ProjectedDualEncoderTests
         using var encoder = ProjectedDualEncoder.Create(new FixedTower(5, 1), "a", new FixedTower(7, 2), "b", DualProjectionHeads.Create(5, 7, 4, seed: 3));
         encoder.Save(dir);
         return dir;
+    }
+
+    /// <summary>Rewrites the saved heads file of <paramref name="dir"/> through <paramref name="edit"/>.</summary>
+    private static void RewriteHeads(string dir, Action<Dictionary<string, TorchSharp.torch.Tensor>> edit)
+    {
+        var path = Path.Combine(dir, ProjectedDualEncoder.HeadsFile);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var tensors = new Dictionary<string, TorchSharp.torch.Tensor>();
+        using (var file = SafeTensorsFile.Open(path))
+        {
+            foreach (var key in file.Tensors.Keys)
+            {
+                tensors[key] = file.ReadTensor(key);
+            }
+        }
+        edit(tensors);
+        SafeTensorsWriter.Save(path, tensors);
+    }
+
+    /// <summary>A copy with elements 0, 5 and 7 NaN and element 9 +∞.</summary>
+    private static TorchSharp.torch.Tensor WithNaNAndInf(TorchSharp.torch.Tensor tensor)
+    {
+        var values = tensor.data<float>().ToArray();
+        values[0] = values[5] = values[7] = float.NaN;
+        values[9] = float.PositiveInfinity;
+        return TorchSharp.torch.tensor(values, tensor.shape);
     }
 
     private static DualTowerFactory Factory() => new(_ => new FixedTower(5, 1), _ => new FixedTower(7, 2));

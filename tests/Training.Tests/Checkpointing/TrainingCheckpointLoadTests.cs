@@ -46,6 +46,56 @@ public sealed class TrainingCheckpointLoadTests
         Assert.True(fresh.LogitScale.equal(saved.LogitScale).all().item<bool>());
     }
 
+    [Theory]
+    [InlineData(TrainingCheckpoint.ModelFile, "text_projection")]
+    [InlineData(TrainingCheckpoint.OptimizerFile, "exp_avg/text_projection")]
+    public void Load_NonFiniteTensor_ThrowsNamingFileAndTensor(string fileName, string tensorName)
+    {
+        // Before the fix a diverged checkpoint resumed silently and the run diverged again, far from the cause.
+        var checkpoint = SaveCheckpoint(DualProjectionHeads.Create(5, 7, 4, seed: 1));
+        var path = Path.Combine(checkpoint, fileName);
+        Poison(path, tensorName);
+        using var heads = DualProjectionHeads.Create(5, 7, 4, seed: 2);
+        using var optimizer = Optimizer(heads);
+
+        var e = Assert.Throws<CheckpointFormatException>(() => TrainingCheckpoint.Load(checkpoint, heads, optimizer));
+
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains($"tensor '{tensorName}' holds 3 NaN / 1 Inf values", e.Message);
+    }
+
+    [Fact]
+    public void Load_NonFiniteTensorAllowed_RestoresItAsItIs()
+    {
+        var checkpoint = SaveCheckpoint(DualProjectionHeads.Create(5, 7, 4, seed: 1));
+        Poison(Path.Combine(checkpoint, TrainingCheckpoint.ModelFile), "text_projection");
+        using var heads = DualProjectionHeads.Create(5, 7, 4, seed: 2);
+        using var optimizer = Optimizer(heads);
+
+        TrainingCheckpoint.Load(checkpoint, heads, optimizer, allowNonFinite: true);
+
+        Assert.Equal(3, heads.TextProjection.isnan().sum().item<long>());
+    }
+
+    /// <summary>Sets elements 0, 5 and 7 of <paramref name="name"/> in <paramref name="path"/> to NaN and element 9 to +∞.</summary>
+    private static void Poison(string path, string name)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor>();
+        using (var file = SafeTensorsFile.Open(path))
+        {
+            foreach (var key in file.Tensors.Keys)
+            {
+                tensors[key] = file.ReadTensor(key);
+            }
+        }
+        var values = tensors[name].data<float>().ToArray();
+        values[0] = values[5] = values[7] = float.NaN;
+        values[9] = float.PositiveInfinity;
+        tensors[name] = tensor(values, tensors[name].shape);
+        SafeTensorsWriter.Save(path, tensors);
+    }
+
     internal static TrainingOptimizer Optimizer(DualProjectionHeads heads) =>
         new(heads.named_parameters().Select(p => (p.name, p.parameter)).ToList(), new OptimizerSection());
 
