@@ -30,8 +30,8 @@ public static class HfClipConfigJson
         {
             throw new NotSupportedException($"{source}: model_type '{modelType}' is not a CLIP model (expected 'clip').");
         }
-        var text = (root["text_config"] ?? root["text_config_dict"]) as JsonObject ?? [];
-        var vision = (root["vision_config"] ?? root["vision_config_dict"]) as JsonObject ?? [];
+        var text = Tower(root, "text_config", source);
+        var vision = Tower(root, "vision_config", source);
 
         // Defaults: transformers' CLIPTextConfig and CLIPVisionConfig.
         var textAct = JsonFields.String(text, "hidden_act", "quick_gelu", source);
@@ -85,6 +85,21 @@ public static class HfClipConfigJson
         }
         config.Validate();
         return config;
+    }
+
+    /// <summary>
+    /// <c>text_config</c> / <c>vision_config</c> (or the legacy <c>*_dict</c> spelling); absent or null means all
+    /// defaults, but any other non-object is an error rather than a silent fall back to the defaults.
+    /// </summary>
+    internal static JsonObject Tower(JsonObject root, string field, string source)
+    {
+        var name = root[field] is not null ? field : root[field + "_dict"] is not null ? field + "_dict" : field;
+        return root[name] switch
+        {
+            null => [],
+            JsonObject o => o,
+            var other => throw new FormatException($"{source}: '{name}' must be an object, found {other.ToJsonString()}."),
+        };
     }
 
     private static void CheckEps(JsonObject obj, string source)

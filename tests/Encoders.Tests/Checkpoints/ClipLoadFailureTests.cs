@@ -63,6 +63,20 @@ public sealed class ClipLoadFailureTests : IDisposable
     }
 
     [Fact]
+    public void Load_PreprocessorMeanNotAList_FormatExceptionNamingFileAndField()
+    {
+        // Before, the mean was silently replaced by OpenAI's default and every embedding shifted.
+        var dir = HfCopyWithWeights(_ => { });
+        var preprocessor = Path.Combine(dir, "preprocessor_config.json");
+        File.WriteAllText(preprocessor, File.ReadAllText(preprocessor).Replace("\"image_mean\": [", "\"image_mean\": \"0.5\", \"unused\": ["));
+
+        var e = Assert.Throws<FormatException>(() => ClipModel.Load(dir));
+
+        Assert.Contains(preprocessor, e.Message);
+        Assert.Contains("image_mean", e.Message);
+    }
+
+    [Fact]
     public void Load_TruncatedWeights_ThrowsFormatExceptionNamingFile()
     {
         var dir = HfCopyWithWeights(_ => { });

@@ -123,6 +123,19 @@ public sealed class ClipConfigTests
         Assert.Equal(ClipArchitectures.Get("ViT-B-16-quickgelu").Text, config.Text);
     }
 
+    [Theory]
+    [InlineData("""{"vision_config": "ViT-B-32"}""", "vision_config")]
+    [InlineData("""{"text_config": [512]}""", "text_config")]
+    [InlineData("""{"text_config_dict": 5}""", "text_config_dict")]
+    public void HfParse_TowerConfigNotAnObject_FormatExceptionNamingField(string json, string field)
+    {
+        // Before, these were silently replaced by transformers' defaults (a ViT-B/32-sized tower).
+        var e = Assert.Throws<FormatException>(() => HfClipConfigJson.Parse(json, "config.json"));
+
+        Assert.Contains("config.json", e.Message);
+        Assert.Contains(field, e.Message);
+    }
+
     [Fact]
     public void HfParse_MixedActivations_NotSupported()
     {
