@@ -101,6 +101,7 @@ public sealed class ClipModel : IMultimodalEncoder
         try
         {
             StateDictLoader.Copy(network, weights, keyMap);
+            ClipWeights.WarnOnZeroProjections(network, keyMap, weights.FilePath, options.Warn);
             return Finish(network, tokenizer, folder.Preprocess, options, name, folder.Layout);
         }
         catch

@@ -21,6 +21,9 @@ public sealed record MultimodalLoadOptions
     /// </summary>
     public bool AllowNonFiniteWeights { get; init; }
 
+    /// <summary>Receives load warnings of TorchSharp models (see <see cref="ClipLoadOptions.Warn"/>); null drops them.</summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
     public void Validate() => Onnx.Validate();
 }

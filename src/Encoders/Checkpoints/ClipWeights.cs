@@ -33,4 +33,19 @@ internal static class ClipWeights
         StateDictLoader.Check(expected, file, map, ClipKeyMaps.IsIgnorable);
         return map;
     }
+
+    /// <summary>Warns about each projection of <paramref name="network"/> that is all zeros (see <see cref="ClipLoadOptions.Warn"/>).</summary>
+    public static void WarnOnZeroProjections(ClipNetwork network, IReadOnlyList<TensorRecipe> map, string filePath, Action<string>? warn)
+    {
+        if (warn is null)
+        {
+            return;
+        }
+        var state = network.state_dict();
+        foreach (var (key, tower) in new[] { ("visual.proj", "image"), ("text.text_projection", "text") })
+        {
+            var sources = map.First(r => r.Target == key).Sources;
+            LoadWarnings.IfAllZero(state[key], string.Join(", ", sources), tower, filePath, warn);
+        }
+    }
 }

@@ -8,4 +8,10 @@ public sealed record DualEncoderLoadOptions
     /// tensor makes loading throw a <see cref="Checkpoints.CheckpointFormatException"/> naming the file and the tensor.
     /// </summary>
     public bool AllowNonFiniteWeights { get; init; }
+
+    /// <summary>
+    /// Receives load warnings naming the file and the tensor: today, an all-zero projection head, which maps every input
+    /// of that tower to the zero vector (NaN once L2-normalised). Null drops them (see <see cref="ClipLoadOptions.Warn"/>).
+    /// </summary>
+    public Action<string>? Warn { get; init; }
 }

@@ -216,6 +216,8 @@ public sealed class ProjectedDualEncoder : IMultimodalEncoder
         try
         {
             StateDictLoader.Copy(heads, file, map);
+            LoadWarnings.IfAllZero(heads.ImageProjection, "image_projection", "image", file.FilePath, options.Warn);
+            LoadWarnings.IfAllZero(heads.TextProjection, "text_projection", "text", file.FilePath, options.Warn);
             return heads;
         }
         catch

@@ -132,6 +132,29 @@ public sealed class ProjectedDualEncoderTests
     }
 
     [Fact]
+    public void Load_AllZeroImageHead_WarnsNamingFileAndTensor()
+    {
+        var dir = SavedFolder();
+        RewriteHeads(dir, tensors => tensors["image_projection"] = TorchSharp.torch.zeros_like(tensors["image_projection"]));
+        var warnings = new List<string>();
+
+        using var loaded = ProjectedDualEncoder.Load(dir, Factory(), new DualEncoderLoadOptions { Warn = warnings.Add });
+
+        var warning = Assert.Single(warnings);
+        Assert.StartsWith($"{Path.GetFullPath(Path.Combine(dir, ProjectedDualEncoder.HeadsFile))}: image_projection is all zeros, so every image embedding is the zero vector", warning);
+    }
+
+    [Fact]
+    public void Load_TrainedHeads_DoNotWarn()
+    {
+        var warnings = new List<string>();
+
+        using var loaded = ProjectedDualEncoder.Load(SavedFolder(), Factory(), new DualEncoderLoadOptions { Warn = warnings.Add });
+
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
     public void Create_TowerWidthMismatch_ThrowsNamingTheTower()
     {
         using var heads = DualProjectionHeads.Create(5, 7, 4, seed: 3);
