@@ -79,7 +79,10 @@ public sealed class ClipModel : IMultimodalEncoder
     /// <summary>
     /// Loads a model folder as users download it: the OpenCLIP hub layout, the Hugging Face CLIPModel layout, or this
     /// library's own (see <see cref="CheckpointLayout"/>). Loading is strict: every missing, unexpected or
-    /// mis-shaped tensor is reported in one <see cref="CheckpointMismatchException"/>.
+    /// mis-shaped tensor is reported in one <see cref="CheckpointMismatchException"/>, found from the weights file's
+    /// header before the network is built, so a config that does not fit its file costs no allocation. NaN and
+    /// infinite weights are refused (<see cref="ClipLoadOptions.AllowNonFiniteWeights"/>); suspicious but loadable
+    /// weights are reported to <see cref="ClipLoadOptions.Warn"/>.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder holds no known layout, or no tokenizer vocabulary.</exception>

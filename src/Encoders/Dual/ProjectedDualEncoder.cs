@@ -95,7 +95,7 @@ public sealed class ProjectedDualEncoder : IMultimodalEncoder
     /// <summary>Loads a folder written by <see cref="Save"/>, building the towers it names with <paramref name="towers"/>.</summary>
     /// <param name="directory">The folder.</param>
     /// <param name="towers">Builds the frozen towers the manifest names.</param>
-    /// <param name="options">Checks on the heads' weights; null for the defaults.</param>
+    /// <param name="options">Whether NaN/Inf heads are accepted, and where load warnings go; null for the defaults.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The manifest or the heads file is missing.</exception>
     /// <exception cref="FormatException">The manifest is malformed; names the file and the field.</exception>
