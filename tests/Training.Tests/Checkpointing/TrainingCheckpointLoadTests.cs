@@ -9,8 +9,18 @@ using static TorchSharp.torch;
 namespace MultiModal.Training.Tests.Checkpointing;
 
 /// <summary>Resuming from a checkpoint: the weights are checked against the model from the header before any is read.</summary>
-public sealed class TrainingCheckpointLoadTests
+[Collection(GlobalGeneratorCollection.Name)]
+public sealed class TrainingCheckpointLoadTests : IDisposable
 {
+    private readonly Tensor _generator = random.get_rng_state();
+
+    /// <summary>Leaves the global generator as the test found it.</summary>
+    public void Dispose()
+    {
+        random.set_rng_state(_generator);
+        _generator.Dispose();
+    }
+
     private static readonly TrainingState State = new(Step: 3, Epoch: 0, BatchIndex: 3, SamplesSeen: 24, TotalSteps: 10, WarmupSteps: 1);
 
     [Fact]
