@@ -8,7 +8,13 @@ public sealed class ClipLoadNonFiniteTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "mm-nonfinite-" + Guid.NewGuid().ToString("N"));
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
 
     public static TheoryData<ScalarType> FileTypes() => new() { ScalarType.Float32, ScalarType.Float16, ScalarType.BFloat16 };
 
