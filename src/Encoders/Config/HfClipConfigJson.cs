@@ -67,7 +67,7 @@ public static class HfClipConfigJson
                 Width = visionWidth,
                 Layers = JsonFields.Int(vision, "num_hidden_layers", 12, source),
                 HeadWidth = visionWidth / visionHeads,
-                MlpRatio = (double)JsonFields.Int(vision, "intermediate_size", 3072, source) / visionWidth,
+                MlpRatio = RatioGiving(JsonFields.Int(vision, "intermediate_size", 3072, source), visionWidth),
             },
             Text = new TextTowerConfig
             {
@@ -76,7 +76,7 @@ public static class HfClipConfigJson
                 Width = textWidth,
                 Heads = JsonFields.Int(text, "num_attention_heads", 8, source),
                 Layers = JsonFields.Int(text, "num_hidden_layers", 12, source),
-                MlpRatio = (double)JsonFields.Int(text, "intermediate_size", 2048, source) / textWidth,
+                MlpRatio = RatioGiving(JsonFields.Int(text, "intermediate_size", 2048, source), textWidth),
             },
         };
         if (JsonFields.Int(vision, "num_channels", 3, source) != 3)
@@ -100,6 +100,24 @@ public static class HfClipConfigJson
             JsonObject o => o,
             var other => throw new FormatException($"{source}: '{name}' must be an object, found {other.ToJsonString()}."),
         };
+    }
+
+    /// <summary>
+    /// The mlp_ratio whose <c>(int)(width · ratio)</c> is exactly <paramref name="hidden"/>: the plain quotient can land one
+    /// ulp low (width 176, intermediate_size 240 gave 239), which made valid checkpoints fail as mis-shaped.
+    /// </summary>
+    private static double RatioGiving(int hidden, int width)
+    {
+        if (hidden <= 0 || width <= 0)
+        {
+            return (double)hidden / width; // Validate names the field
+        }
+        var ratio = (double)hidden / width;
+        while ((int)(width * ratio) < hidden)
+        {
+            ratio = Math.BitIncrement(ratio);
+        }
+        return ratio;
     }
 
     private static void CheckEps(JsonObject obj, string source)

@@ -136,6 +136,23 @@ public sealed class ClipConfigTests
         Assert.Contains(field, e.Message);
     }
 
+    [Theory]
+    [InlineData(176, 240)]
+    [InlineData(304, 1392)]
+    [InlineData(768, 3072)]
+    [InlineData(1664, 8192)]
+    public void HfParse_IntermediateSize_IsTheMlpWidthExactly(int width, int intermediate)
+    {
+        // width 176 / 240 used to give an MLP of 239: the file's 240 then failed as mis-shaped.
+        var tower = $"\"hidden_size\": {width}, \"num_attention_heads\": 8, \"intermediate_size\": {intermediate}";
+        var json = "{\"text_config\": {" + tower + "}, \"vision_config\": {" + tower + "}}";
+
+        var config = HfClipConfigJson.Parse(json, "config.json");
+
+        Assert.Equal(intermediate, config.Text.MlpWidth);
+        Assert.Equal(intermediate, config.Vision.MlpWidth);
+    }
+
     [Fact]
     public void HfParse_MixedActivations_NotSupported()
     {
