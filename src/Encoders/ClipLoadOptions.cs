@@ -20,6 +20,22 @@ public sealed record ClipLoadOptions
     /// </summary>
     public string? TokenizerPath { get; init; }
 
+    /// <summary>
+    /// Accept weights holding NaN or infinite values (for research on broken or diverged checkpoints). Off by default:
+    /// such a tensor makes <see cref="ClipModel.Load"/> throw a <see cref="Checkpoints.CheckpointFormatException"/>
+    /// naming the file and the tensor, rather than produce NaN embeddings far from the cause.
+    /// </summary>
+    public bool AllowNonFiniteWeights { get; init; }
+
+    /// <summary>
+    /// Receives load warnings: things that load but almost certainly make the model useless, one message each, naming
+    /// the file and the tensor. Today: an all-zero projection (<c>visual.proj</c> or <c>text_projection</c>), which
+    /// turns every embedding of that tower into the zero vector, and into NaN once L2-normalised. Called on the loading
+    /// thread before <see cref="ClipModel.Load"/> returns; null (the default) drops the warnings and skips the checks.
+    /// The command line prints them to stderr.
+    /// </summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
     public void Validate()
     {

@@ -79,11 +79,14 @@ public sealed class ClipModel : IMultimodalEncoder
     /// <summary>
     /// Loads a model folder as users download it: the OpenCLIP hub layout, the Hugging Face CLIPModel layout, or this
     /// library's own (see <see cref="CheckpointLayout"/>). Loading is strict: every missing, unexpected or
-    /// mis-shaped tensor is reported in one <see cref="CheckpointMismatchException"/>.
+    /// mis-shaped tensor is reported in one <see cref="CheckpointMismatchException"/>, found from the weights file's
+    /// header before the network is built, so a config that does not fit its file costs no allocation. NaN and
+    /// infinite weights are refused (<see cref="ClipLoadOptions.AllowNonFiniteWeights"/>); suspicious but loadable
+    /// weights are reported to <see cref="ClipLoadOptions.Warn"/>.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The folder holds no known layout, or no tokenizer vocabulary.</exception>
-    /// <exception cref="CheckpointFormatException">The weights file is malformed.</exception>
+    /// <exception cref="CheckpointFormatException">The weights file is malformed, or a tensor holds NaN or infinite values (see <see cref="ClipLoadOptions.AllowNonFiniteWeights"/>).</exception>
     /// <exception cref="CheckpointMismatchException">The weights do not match the config.</exception>
     public static ClipModel Load(string directory, ClipLoadOptions? options = null)
     {
@@ -91,15 +94,18 @@ public sealed class ClipModel : IMultimodalEncoder
         options ??= new ClipLoadOptions();
         options.Validate();
         var folder = ModelFolder.Inspect(directory);
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        using var weights = SafeTensorsFile.Open(folder.WeightsPath, new SafeTensorsReadOptions { RejectNonFinite = !options.AllowNonFiniteWeights });
+        // Every tensor is checked against the config from the header before anything is built or read, so a config
+        // declaring a far larger model than its file fails here, naming the tensors, instead of allocating that model.
+        var keyMap = ClipWeights.CheckHeader(folder.Layout, folder.Config, weights);
         var tokenizer = ClipTokenizer.FromModelDirectory(directory, new ClipTokenizerOptions { ContextLength = folder.Config.Text.ContextLength }, options.TokenizerPath);
         var network = new ClipNetwork(folder.Config);
         try
         {
-            using (var weights = SafeTensorsFile.Open(folder.WeightsPath))
-            {
-                StateDictLoader.Load(network, weights, folder.KeyMap, ClipKeyMaps.IsIgnorable);
-            }
-            return Finish(network, tokenizer, folder.Preprocess, options, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))), folder.Layout);
+            StateDictLoader.Copy(network, weights, keyMap);
+            ClipWeights.WarnOnZeroProjections(network, keyMap, weights.FilePath, options.Warn);
+            return Finish(network, tokenizer, folder.Preprocess, options, name, folder.Layout);
         }
         catch
         {

@@ -15,6 +15,15 @@ public sealed record MultimodalLoadOptions
     /// <summary>ONNX Runtime session settings of ONNX towers (CPU by default).</summary>
     public OnnxSessionOptions Onnx { get; init; } = new();
 
+    /// <summary>
+    /// Accept TorchSharp weights (CLIP checkpoints, dual-encoder heads) that hold NaN or infinite values; off by default
+    /// (see <see cref="ClipLoadOptions.AllowNonFiniteWeights"/>). ONNX graphs are not scanned.
+    /// </summary>
+    public bool AllowNonFiniteWeights { get; init; }
+
+    /// <summary>Receives load warnings of TorchSharp models (see <see cref="ClipLoadOptions.Warn"/>); null drops them.</summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
     public void Validate() => Onnx.Validate();
 }

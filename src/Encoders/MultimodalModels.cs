@@ -56,9 +56,16 @@ public static class MultimodalModels
         var directory = ResolveDirectory(directoryOrName);
         return Detect(directory) switch
         {
-            MultimodalModelKind.DualEncoder => ProjectedDualEncoder.Load(directory, BundledTowers.Factory(options.Onnx)),
+            MultimodalModelKind.DualEncoder => ProjectedDualEncoder.Load(directory, BundledTowers.Factory(options.Onnx),
+                new DualEncoderLoadOptions { AllowNonFiniteWeights = options.AllowNonFiniteWeights, Warn = options.Warn }),
             MultimodalModelKind.OnnxClip => OnnxClipModel.Load(directory, new OnnxClipLoadOptions { Session = options.Onnx, TokenizerPath = options.TokenizerPath }),
-            _ => ClipModel.Load(directory, new ClipLoadOptions { Device = options.Device, TokenizerPath = options.TokenizerPath }),
+            _ => ClipModel.Load(directory, new ClipLoadOptions
+            {
+                Device = options.Device,
+                TokenizerPath = options.TokenizerPath,
+                AllowNonFiniteWeights = options.AllowNonFiniteWeights,
+                Warn = options.Warn,
+            }),
         };
     }
 

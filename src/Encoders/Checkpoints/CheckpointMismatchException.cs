@@ -16,6 +16,21 @@ public sealed class CheckpointMismatchException : Exception
         Misshaped = misshaped;
     }
 
+    /// <summary>
+    /// Creates the exception for a file that cannot fit the config as a whole (for example a config implying far more
+    /// tensors than the file holds), when listing every key would itself be the problem. The lists are empty.
+    /// </summary>
+    /// <param name="filePath">The checkpoint file.</param>
+    /// <param name="problem">What does not fit, in words (no file name: the message adds it).</param>
+    public CheckpointMismatchException(string filePath, string problem)
+        : base($"Checkpoint {filePath} does not match the model config: {problem}.")
+    {
+        FilePath = filePath;
+        Missing = [];
+        Unexpected = [];
+        Misshaped = [];
+    }
+
     /// <summary>The checkpoint file.</summary>
     public string FilePath { get; }
 

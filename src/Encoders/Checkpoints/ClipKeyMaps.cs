@@ -1,4 +1,5 @@
 using MultiModal.Encoders.Config;
+using MultiModal.Encoders.Models;
 
 namespace MultiModal.Encoders.Checkpoints;
 
@@ -8,31 +9,17 @@ namespace MultiModal.Encoders.Checkpoints;
 /// </summary>
 internal static class ClipKeyMaps
 {
-    private static readonly string[] BlockParams =
-    [
-        "ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight", "attn.out_proj.bias",
-        "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias",
-    ];
+    /// <summary>This library's own keys, in a stable order (see <see cref="ClipStateShapes"/>).</summary>
+    public static IReadOnlyList<string> InternalKeys(ClipConfig config) => [.. ClipStateShapes.Of(config).Select(s => s.Key)];
 
-    /// <summary>This library's own keys, in a stable order.</summary>
-    public static IReadOnlyList<string> InternalKeys(ClipConfig config)
+    /// <summary>The key map of <paramref name="layout"/>.</summary>
+    public static IReadOnlyList<TensorRecipe> For(CheckpointLayout layout, ClipConfig config) => layout switch
     {
-        var keys = new List<string>
-        {
-            "visual.conv1.weight", "visual.class_embedding", "visual.positional_embedding", "visual.ln_pre.weight", "visual.ln_pre.bias",
-        };
-        for (var i = 0; i < config.Vision.Layers; i++)
-        {
-            keys.AddRange(BlockParams.Select(p => $"visual.transformer.resblocks.{i}.{p}"));
-        }
-        keys.AddRange(["visual.ln_post.weight", "visual.ln_post.bias", "visual.proj", "text.token_embedding.weight", "text.positional_embedding"]);
-        for (var i = 0; i < config.Text.Layers; i++)
-        {
-            keys.AddRange(BlockParams.Select(p => $"text.transformer.resblocks.{i}.{p}"));
-        }
-        keys.AddRange(["text.ln_final.weight", "text.ln_final.bias", "text.text_projection", "logit_scale"]);
-        return keys;
-    }
+        CheckpointLayout.MultiModal => Own(config),
+        CheckpointLayout.OpenClip => OpenAi(config),
+        CheckpointLayout.HuggingFace => HuggingFace(config),
+        _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "Unknown checkpoint layout."),
+    };
 
     /// <summary>This library's own format: every key as it is.</summary>
     public static IReadOnlyList<TensorRecipe> Own(ClipConfig config) =>

@@ -8,8 +8,10 @@ using static TorchSharp.torch;
 
 namespace MultiModal.Encoders.Checkpoints;
 
-/// <summary>What a model folder holds: its layout, architecture, preprocessing and weights file with its key map.</summary>
-internal sealed record ModelFolderInfo(CheckpointLayout Layout, ClipConfig Config, ImagePreprocessOptions Preprocess, string WeightsPath, IReadOnlyList<TensorRecipe> KeyMap);
+/// <summary>What a model folder holds: its layout, architecture, preprocessing and weights file.</summary>
+/// <remarks>No key map yet: listing one costs time and memory in proportion to the config's layer counts, so it is built
+/// only once the weights file has shown it can hold that many tensors (<see cref="ClipWeights.CheckHeader"/>).</remarks>
+internal sealed record ModelFolderInfo(CheckpointLayout Layout, ClipConfig Config, ImagePreprocessOptions Preprocess, string WeightsPath);
 
 /// <summary>Recognises, reads and writes model folders (see <see cref="CheckpointLayout"/>).</summary>
 internal static class ModelFolder
@@ -42,7 +44,7 @@ internal static class ModelFolder
             }
             var config = OpenClipConfigJson.Parse(root["model_cfg"] as JsonObject ?? throw new FormatException($"{path}: model_cfg is missing."), path);
             var preprocess = PreprocessConfigJson.FromOpenClip(root["preprocess_cfg"] as JsonObject, config.Vision.ImageSize, path);
-            return new(CheckpointLayout.MultiModal, config, preprocess, Weights(directory, "model.safetensors"), ClipKeyMaps.Own(config));
+            return new(CheckpointLayout.MultiModal, config, preprocess, Weights(directory, "model.safetensors"));
         }
         if (File.Exists(In("open_clip_config.json")))
         {
@@ -50,7 +52,7 @@ internal static class ModelFolder
             var root = ReadObject(path);
             var config = OpenClipConfigJson.Parse(root["model_cfg"] as JsonObject ?? throw new FormatException($"{path}: model_cfg is missing."), path);
             var preprocess = PreprocessConfigJson.FromOpenClip(root["preprocess_cfg"] as JsonObject, config.Vision.ImageSize, path);
-            return new(CheckpointLayout.OpenClip, config, preprocess, Weights(directory, "open_clip_model.safetensors"), ClipKeyMaps.OpenAi(config));
+            return new(CheckpointLayout.OpenClip, config, preprocess, Weights(directory, "open_clip_model.safetensors"));
         }
         if (File.Exists(In("config.json")))
         {
@@ -60,7 +62,7 @@ internal static class ModelFolder
             var preprocess = File.Exists(preprocessPath)
                 ? PreprocessConfigJson.FromHuggingFace(ReadObject(preprocessPath), config.Vision.ImageSize, preprocessPath)
                 : new ImagePreprocessOptions { ImageSize = config.Vision.ImageSize };
-            return new(CheckpointLayout.HuggingFace, config, preprocess, Weights(directory, "model.safetensors"), ClipKeyMaps.HuggingFace(config));
+            return new(CheckpointLayout.HuggingFace, config, preprocess, Weights(directory, "model.safetensors"));
         }
         throw new FileNotFoundException(
             $"{directory} is not a model folder: expected {OwnConfigFile}, open_clip_config.json (OpenCLIP hub layout) or config.json (Hugging Face CLIPModel layout).");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MultiModal.Encoders.Config;
 using MultiModal.Encoders.Imaging;
@@ -21,16 +22,21 @@ internal static class PreprocessConfigJson
         }
         if (cfg["size"] is JsonNode sizeNode)
         {
-            var size = sizeNode is JsonArray a ? Ints(a, "size", source) : [JsonFields.Int(sizeNode, "size", source)];
+            var size = sizeNode is JsonArray a ? Ints(a, "preprocess_cfg.size", source) : [JsonFields.Int(sizeNode, "preprocess_cfg.size", source)];
             if (size.Any(s => s != imageSize))
             {
                 throw new NotSupportedException($"{source}: preprocess_cfg.size {sizeNode.ToJsonString()} differs from the image tower's image_size {imageSize}.");
             }
         }
+        var mode = JsonFields.String(cfg, "mode", "RGB", source);
+        if (mode != "RGB")
+        {
+            throw new NotSupportedException($"{source}: preprocess_cfg.mode '{mode}' is not supported (CLIP towers take RGB).");
+        }
         options = options with
         {
-            Mean = cfg["mean"] is JsonArray mean ? Floats(mean, "mean", source) : options.Mean,
-            Std = cfg["std"] is JsonArray std ? Floats(std, "std", source) : options.Std,
+            Mean = Rgb(cfg, "mean", options.Mean, positive: false, source),
+            Std = Rgb(cfg, "std", options.Std, positive: true, source),
             Interpolation = JsonFields.String(cfg, "interpolation", "bicubic", source) switch
             {
                 "bicubic" => ImageInterpolation.Bicubic,
@@ -45,6 +51,12 @@ internal static class PreprocessConfigJson
                 var other => throw new NotSupportedException($"{source}: preprocess_cfg.resize_mode '{other}' is not supported (shortest, longest or squash)."),
             },
         };
+        // OpenCLIP pads the 'longest' resize with fill_color; this library pads with 0.
+        var fill = JsonFields.Double(cfg, "fill_color", 0, source);
+        if (fill != 0 && options.ResizeMode == ImageResizeMode.Longest)
+        {
+            throw new NotSupportedException($"{source}: preprocess_cfg.fill_color {fill} is not supported (padding is 0).");
+        }
         Validate(options, source);
         return options;
     }
@@ -58,12 +70,14 @@ internal static class PreprocessConfigJson
             JsonObject o => SameHeightWidth(o, "crop_size", source),
             var n => JsonFields.Int(n, "crop_size", source),
         };
-        int resize = cfg["size"] switch
+        // CLIPImageProcessor.resize: {shortest_edge} (or a bare int) keeps the aspect ratio, {height, width} resizes to
+        // exactly that size (a squash), anything else is an error there too.
+        var (resize, resizeMode) = cfg["size"] switch
         {
-            null => imageSize,
-            JsonObject o when o["shortest_edge"] is JsonNode e => JsonFields.Int(e, "size.shortest_edge", source),
-            JsonObject o => SameHeightWidth(o, "size", source),
-            var n => JsonFields.Int(n, "size", source),
+            null => (imageSize, ImageResizeMode.Shortest),
+            JsonObject o when o["shortest_edge"] is JsonNode e => (JsonFields.Int(e, "size.shortest_edge", source), ImageResizeMode.Shortest),
+            JsonObject o => (SameHeightWidth(o, "size", source), ImageResizeMode.Squash),
+            var n => (JsonFields.Int(n, "size", source), ImageResizeMode.Shortest),
         };
         if (crop != imageSize || resize != imageSize)
         {
@@ -73,10 +87,21 @@ internal static class PreprocessConfigJson
         {
             throw new NotSupportedException($"{source}: do_resize, do_center_crop and do_normalize must all be true for CLIP preprocessing.");
         }
+        if (!JsonFields.Bool(cfg, "do_rescale", true, source))
+        {
+            throw new NotSupportedException($"{source}: do_rescale must be true (pixels are scaled by 1/255 before normalising).");
+        }
+        var rescale = JsonFields.Double(cfg, "rescale_factor", 1.0 / 255, source);
+        if (Math.Abs(rescale - (1.0 / 255)) > 1e-9)
+        {
+            throw new NotSupportedException($"{source}: rescale_factor {rescale} is not supported (only 1/255 = 0.00392156862745098).");
+        }
+        JsonFields.Bool(cfg, "do_convert_rgb", true, source); // images are always converted to RGB; only the type is checked
         options = options with
         {
-            Mean = cfg["image_mean"] is JsonArray mean ? Floats(mean, "image_mean", source) : options.Mean,
-            Std = cfg["image_std"] is JsonArray std ? Floats(std, "image_std", source) : options.Std,
+            Mean = Rgb(cfg, "image_mean", options.Mean, positive: false, source),
+            Std = Rgb(cfg, "image_std", options.Std, positive: true, source),
+            ResizeMode = resizeMode,
             // PIL resample codes: 2 = BILINEAR, 3 = BICUBIC (CLIPImageProcessor's default).
             Interpolation = cfg["resample"] is JsonNode r
                 ? JsonFields.Int(r, "resample", source) switch
@@ -132,13 +157,35 @@ internal static class PreprocessConfigJson
 
     private static int[] Ints(JsonArray a, string field, string source) => [.. a.Select(n => JsonFields.Int(n ?? JsonValue.Create(0), field, source))];
 
-    private static RgbValues Floats(JsonArray a, string field, string source)
+    /// <summary>
+    /// A per-channel mean or std: absent or null gives <paramref name="fallback"/>; a number applies to all three channels
+    /// (as OpenCLIP and transformers accept); a list must hold three numbers. Every value must be finite, and positive
+    /// for a std. Anything else is a <see cref="FormatException"/> naming the file and the field, never a silent default.
+    /// </summary>
+    private static RgbValues Rgb(JsonObject cfg, string field, RgbValues fallback, bool positive, string source)
     {
-        if (a.Count != 3)
+        var node = cfg[field];
+        float[] v = node switch
         {
-            throw new FormatException($"{source}: {field} must have 3 values (R, G, B), found {a.Count}.");
+            null => [fallback.Red, fallback.Green, fallback.Blue],
+            JsonArray a when a.Count == 3 => [.. a.Select(n => Number(n, field, node, source))],
+            JsonArray a => throw new FormatException($"{source}: {field} must have 3 values (R, G, B), found {a.Count}: {node.ToJsonString()}."),
+            JsonValue => [Number(node, field, node, source), Number(node, field, node, source), Number(node, field, node, source)],
+            _ => throw new FormatException($"{source}: {field} must be a list of 3 numbers, found {node.ToJsonString()}."),
+        };
+        if (v.Any(x => !float.IsFinite(x)))
+        {
+            throw new FormatException($"{source}: {field} must hold finite float values, found {node!.ToJsonString()}.");
         }
-        var v = a.Select(n => n is JsonValue j && (j.TryGetValue<double>(out var d) || (j.TryGetValue<float>(out var f) && (d = f) == f)) ? (float)d : throw new FormatException($"{source}: {field} must hold numbers, found {a.ToJsonString()}.")).ToArray();
+        if (positive && v.Any(x => x <= 0))
+        {
+            throw new FormatException($"{source}: {field} values must be positive (they divide the pixels), found {node!.ToJsonString()}.");
+        }
         return new RgbValues(v[0], v[1], v[2]);
     }
+
+    private static float Number(JsonNode? n, string field, JsonNode whole, string source) =>
+        n is JsonValue j && j.GetValueKind() == JsonValueKind.Number && (j.TryGetValue<double>(out var d) || (j.TryGetValue<float>(out var f) && (d = f) == f))
+            ? (float)d // past float's range this is ±∞, which the caller reports as not finite
+            : throw new FormatException($"{source}: {field} must hold numbers, found {whole.ToJsonString()}.");
 }

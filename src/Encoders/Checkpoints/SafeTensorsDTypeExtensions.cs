@@ -24,6 +24,12 @@ public static class SafeTensorsDTypeExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Not a safetensors dtype."),
     };
 
+    /// <summary>True for the floating-point types (F64, F32, F16, BF16).</summary>
+    /// <param name="dtype">The element type.</param>
+    /// <returns>Whether values of this type can be NaN or infinite.</returns>
+    public static bool IsFloatingPoint(this SafeTensorsDType dtype) =>
+        dtype is SafeTensorsDType.F64 or SafeTensorsDType.F32 or SafeTensorsDType.F16 or SafeTensorsDType.BF16;
+
     /// <summary>The name the safetensors header uses ("F32", "BF16", "BOOL", ...).</summary>
     /// <param name="dtype">The element type.</param>
     /// <returns>The header spelling.</returns>

@@ -24,16 +24,18 @@ public sealed class SafeTensorsFile : IDisposable
     private readonly SafeFileHandle _handle;
     private readonly long _dataStart;
     private readonly int _chunkBytes;
+    private readonly bool _rejectNonFinite;
     private readonly Dictionary<string, SafeTensorInfo> _entries;
     private int _disposed;
 
     private SafeTensorsFile(
-        string filePath, SafeFileHandle handle, long dataStart, SafeTensorsHeader header, int chunkBytes)
+        string filePath, SafeFileHandle handle, long dataStart, SafeTensorsHeader header, SafeTensorsReadOptions options)
     {
         FilePath = filePath;
         _handle = handle;
         _dataStart = dataStart;
-        _chunkBytes = chunkBytes;
+        _chunkBytes = options.ReadChunkBytes;
+        _rejectNonFinite = options.RejectNonFinite;
         Metadata = new ReadOnlyDictionary<string, string>(header.Metadata);
         _entries = header.Tensors;
         // Callers get their own shape arrays: mutating one must not make ReadTensor read the wrong byte range.
@@ -89,7 +91,7 @@ public sealed class SafeTensorsFile : IDisposable
             ReadExactly(handle, json, PrefixBytes, fullPath, "the header");
             var dataStart = PrefixBytes + (long)headerLength;
             var header = SafeTensorsHeader.Parse(json, fileLength - dataStart, fullPath);
-            return new SafeTensorsFile(fullPath, handle, dataStart, header, options.ReadChunkBytes);
+            return new SafeTensorsFile(fullPath, handle, dataStart, header, options);
         }
         catch
         {
@@ -106,7 +108,10 @@ public sealed class SafeTensorsFile : IDisposable
     /// </param>
     /// <returns>A new tensor the caller owns (and disposes, or leaves to the current dispose scope).</returns>
     /// <exception cref="KeyNotFoundException">No tensor is called <paramref name="name"/>; the message names the file.</exception>
-    /// <exception cref="CheckpointFormatException">The file changed since opening, or a BOOL tensor holds a byte other than 0 or 1.</exception>
+    /// <exception cref="CheckpointFormatException">
+    /// The file changed since opening, a BOOL tensor holds a byte other than 0 or 1, or (with
+    /// <see cref="SafeTensorsReadOptions.RejectNonFinite"/>) a floating-point tensor holds NaN or infinite values.
+    /// </exception>
     public torch.Tensor ReadTensor(string name, torch.ScalarType? convertTo = null)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -120,6 +125,8 @@ public sealed class SafeTensorsFile : IDisposable
         try
         {
             var elementSize = info.DType.ElementSize();
+            var scan = _rejectNonFinite && info.DType.IsFloatingPoint();
+            long nan = 0, infinite = 0;
             SafeTensorsSpans.ForEachChunk(tensor, elementSize, _chunkBytes, (bytes, offset) =>
             {
                 ReadExactly(_handle, bytes, _dataStart + info.Begin + offset, FilePath, $"tensor '{name}'");
@@ -127,7 +134,19 @@ public sealed class SafeTensorsFile : IDisposable
                 {
                     CheckBools(bytes, offset, name);
                 }
+                else if (scan)
+                {
+                    // Scanned while the chunk is fresh; the whole tensor is read before failing, so the counts are complete.
+                    var (n, i) = NonFiniteScan.Count(bytes, info.DType);
+                    nan += n;
+                    infinite += i;
+                }
             });
+            if (nan + infinite > 0)
+            {
+                throw new CheckpointFormatException(FilePath,
+                    $"tensor '{name}' holds {nan} NaN / {infinite} Inf values; non-finite weights are refused (the loaders' AllowNonFiniteWeights option accepts them).");
+            }
             if (convertTo is not { } target || target == tensor.dtype)
             {
                 return tensor;

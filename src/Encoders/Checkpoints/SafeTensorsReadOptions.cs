@@ -8,6 +8,15 @@ public sealed record SafeTensorsReadOptions
     public long MaxHeaderBytes { get; init; } = 100_000_000;
 
     /// <summary>
+    /// Refuse NaN and infinite values in floating-point tensors (F64, F32, F16, BF16): <see cref="SafeTensorsFile.ReadTensor"/>
+    /// then throws a <see cref="CheckpointFormatException"/> naming the tensor and how many of each it holds. Off by
+    /// default, since the format allows any value; the model loaders turn it on for weights (see
+    /// <see cref="ClipLoadOptions.AllowNonFiniteWeights"/>).
+    /// </summary>
+    /// <remarks>The check scans each chunk right after reading it, vectorised over the raw bits (no conversion).</remarks>
+    public bool RejectNonFinite { get; init; }
+
+    /// <summary>
     /// Bytes copied per read call; tensors larger than this are filled in slices because a TorchSharp byte span
     /// is limited to <see cref="int.MaxValue"/>. Internal so tests can force the sliced path on tiny tensors.
     /// </summary>

@@ -4,21 +4,58 @@ using static TorchSharp.torch;
 namespace MultiModal.Encoders.Checkpoints;
 
 /// <summary>
-/// Applies a key map to a safetensors file and copies the result into a module's parameters, strictly: every
-/// problem (missing, unexpected, mis-shaped or non-float tensors) is collected from the header alone, before any
-/// tensor data is read, and reported at once in a <see cref="CheckpointMismatchException"/>.
+/// Strict loading of a module's state dict from a safetensors file: every problem (missing, unexpected, mis-shaped or
+/// wrongly typed tensors) is collected from the header alone, before any tensor data is read, and reported at once in
+/// a <see cref="CheckpointMismatchException"/>. The model loaders use it through key maps (OpenCLIP, Hugging Face);
+/// <see cref="Load(nn.Module, SafeTensorsFile)"/> serves modules whose keys are the file's (training checkpoints).
 /// </summary>
-internal static class StateDictLoader
+/// <remarks>
+/// The check runs on expected shapes, not on a module, so a loader can run it before building the module (see
+/// <see cref="Models.ClipStateShapes"/>): a file that does not fit its config then costs no allocation at all. Once
+/// every shape matches, the module holds exactly the file's values, so its size is bounded by the file's.
+/// NaN and infinite values are refused while reading when the file was opened with
+/// <see cref="SafeTensorsReadOptions.RejectNonFinite"/> (the model loaders do, unless told otherwise).
+/// </remarks>
+public static class StateDictLoader
 {
-    public static void Load(nn.Module module, SafeTensorsFile file, IReadOnlyList<TensorRecipe> map, Func<string, bool>? ignorable = null)
+    /// <summary>
+    /// Copies every tensor of <paramref name="file"/> into the parameter or buffer of <paramref name="module"/> with the
+    /// same key, after checking from the header that the keys are the same, every shape is equal, and every type fits
+    /// (a floating-point file tensor for a floating-point parameter, converted; otherwise the same type).
+    /// </summary>
+    /// <param name="module">The module to fill; its state dict is the reference.</param>
+    /// <param name="file">The open file.</param>
+    /// <exception cref="CheckpointMismatchException">The file does not fit the module; lists every offending key. Nothing was copied.</exception>
+    /// <exception cref="CheckpointFormatException">A tensor's data is unreadable, or non-finite while the file refuses such values.</exception>
+    public static void Load(nn.Module module, SafeTensorsFile file)
     {
-        var targets = module.state_dict();
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(file);
+        var specs = Specs(module);
+        var map = Identity(specs.Keys);
+        Check(specs, file, map);
+        Copy(module, file, map);
+    }
+
+    /// <summary>The key map that reads every key from the file key of the same name.</summary>
+    internal static IReadOnlyList<TensorRecipe> Identity(IEnumerable<string> keys) => [.. keys.Select(k => TensorRecipe.Copy(k, k))];
+
+    /// <summary>The shapes and types of <paramref name="module"/>'s state dict.</summary>
+    internal static IReadOnlyDictionary<string, TensorSpec> Specs(nn.Module module) =>
+        module.state_dict().ToDictionary(kv => kv.Key, kv => new TensorSpec(kv.Value.shape, kv.Value.dtype), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Checks the file's header against <paramref name="expected"/> through <paramref name="map"/>; reads no tensor data.
+    /// </summary>
+    /// <exception cref="CheckpointMismatchException">Lists every missing, unexpected, mis-shaped or wrongly typed key.</exception>
+    internal static void Check(IReadOnlyDictionary<string, TensorSpec> expected, SafeTensorsFile file, IReadOnlyList<TensorRecipe> map, Func<string, bool>? ignorable = null)
+    {
         var missing = new List<string>();
         var misshaped = new List<string>();
         var consumed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var recipe in map)
         {
-            if (!targets.TryGetValue(recipe.Target, out var target))
+            if (!expected.TryGetValue(recipe.Target, out var target))
             {
                 throw new InvalidOperationException($"Key map names '{recipe.Target}', which the model does not have.");
             }
@@ -39,17 +76,19 @@ internal static class StateDictLoader
             {
                 continue;
             }
-            var nonFloat = infos.FirstOrDefault(i => !IsFloat(i.DType));
-            if (nonFloat is not null)
+            var wrongType = infos.FirstOrDefault(i => !Fits(i.DType, target.DType));
+            if (wrongType is not null)
             {
-                misshaped.Add($"{nonFloat.Name}: dtype {nonFloat.DType} is not a floating-point type");
+                misshaped.Add(IsFloat(target.DType)
+                    ? $"{wrongType.Name}: dtype {wrongType.DType} is not a floating-point type"
+                    : $"{wrongType.Name}: dtype {wrongType.DType} vs model {target.DType}");
                 continue;
             }
             var shape = ResultShape(recipe, infos);
-            if (shape is null || !shape.SequenceEqual(target.shape))
+            if (shape is null || !shape.SequenceEqual(target.Shape))
             {
                 var fileShapes = string.Join(" + ", infos.Select(i => Format(i.Shape)));
-                misshaped.Add($"{string.Join(", ", recipe.Sources)}: file {fileShapes} vs model {Format(target.shape)}{(recipe.Kind == RecipeKind.Copy ? "" : $" (after {recipe.Kind.ToString().ToLowerInvariant()})")}");
+                misshaped.Add($"{string.Join(", ", recipe.Sources)}: file {fileShapes} vs model {Format(target.Shape)}{(recipe.Kind == RecipeKind.Copy ? "" : $" (after {recipe.Kind.ToString().ToLowerInvariant()})")}");
             }
         }
         var unexpected = file.Tensors.Keys
@@ -60,7 +99,12 @@ internal static class StateDictLoader
         {
             throw new CheckpointMismatchException(file.FilePath, missing, unexpected, misshaped);
         }
+    }
 
+    /// <summary>Reads each recipe's sources and copies the result into the module; <see cref="Check"/> must have passed.</summary>
+    internal static void Copy(nn.Module module, SafeTensorsFile file, IReadOnlyList<TensorRecipe> map)
+    {
+        var targets = module.state_dict();
         using var noGrad = no_grad();
         foreach (var recipe in map)
         {
@@ -74,6 +118,12 @@ internal static class StateDictLoader
                 RecipeKind.Concat => cat(parts, 0),
                 _ => throw new InvalidOperationException(recipe.Kind.ToString()),
             };
+            // copy_ would broadcast a smaller value silently: the checked shapes and the module must agree exactly.
+            if (!value.shape.SequenceEqual(target.shape))
+            {
+                throw new InvalidOperationException(
+                    $"'{recipe.Target}' is {Format(target.shape)} in the model but {Format(value.shape)} was checked: the expected shapes and the module disagree.");
+            }
             target.copy_(value);
         }
     }
@@ -100,8 +150,11 @@ internal static class StateDictLoader
         }
     }
 
-    private static bool IsFloat(SafeTensorsDType dtype) =>
-        dtype is SafeTensorsDType.F32 or SafeTensorsDType.F16 or SafeTensorsDType.BF16 or SafeTensorsDType.F64;
+    private static bool Fits(SafeTensorsDType source, ScalarType target) =>
+        IsFloat(target) ? source.IsFloatingPoint() : source.ToScalarType() == target;
+
+    private static bool IsFloat(ScalarType type) =>
+        type is ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64;
 
     private static string Format(ReadOnlySpan<long> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
 }

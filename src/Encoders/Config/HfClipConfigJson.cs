@@ -30,8 +30,8 @@ public static class HfClipConfigJson
         {
             throw new NotSupportedException($"{source}: model_type '{modelType}' is not a CLIP model (expected 'clip').");
         }
-        var text = (root["text_config"] ?? root["text_config_dict"]) as JsonObject ?? [];
-        var vision = (root["vision_config"] ?? root["vision_config_dict"]) as JsonObject ?? [];
+        var text = Tower(root, "text_config", source);
+        var vision = Tower(root, "vision_config", source);
 
         // Defaults: transformers' CLIPTextConfig and CLIPVisionConfig.
         var textAct = JsonFields.String(text, "hidden_act", "quick_gelu", source);
@@ -67,7 +67,7 @@ public static class HfClipConfigJson
                 Width = visionWidth,
                 Layers = JsonFields.Int(vision, "num_hidden_layers", 12, source),
                 HeadWidth = visionWidth / visionHeads,
-                MlpRatio = (double)JsonFields.Int(vision, "intermediate_size", 3072, source) / visionWidth,
+                MlpRatio = RatioGiving(JsonFields.Int(vision, "intermediate_size", 3072, source), visionWidth),
             },
             Text = new TextTowerConfig
             {
@@ -76,7 +76,7 @@ public static class HfClipConfigJson
                 Width = textWidth,
                 Heads = JsonFields.Int(text, "num_attention_heads", 8, source),
                 Layers = JsonFields.Int(text, "num_hidden_layers", 12, source),
-                MlpRatio = (double)JsonFields.Int(text, "intermediate_size", 2048, source) / textWidth,
+                MlpRatio = RatioGiving(JsonFields.Int(text, "intermediate_size", 2048, source), textWidth),
             },
         };
         if (JsonFields.Int(vision, "num_channels", 3, source) != 3)
@@ -85,6 +85,39 @@ public static class HfClipConfigJson
         }
         config.Validate();
         return config;
+    }
+
+    /// <summary>
+    /// <c>text_config</c> / <c>vision_config</c> (or the legacy <c>*_dict</c> spelling); absent or null means all
+    /// defaults, but any other non-object is an error rather than a silent fall back to the defaults.
+    /// </summary>
+    internal static JsonObject Tower(JsonObject root, string field, string source)
+    {
+        var name = root[field] is not null ? field : root[field + "_dict"] is not null ? field + "_dict" : field;
+        return root[name] switch
+        {
+            null => [],
+            JsonObject o => o,
+            var other => throw new FormatException($"{source}: '{name}' must be an object, found {other.ToJsonString()}."),
+        };
+    }
+
+    /// <summary>
+    /// The mlp_ratio whose <c>(int)(width · ratio)</c> is exactly <paramref name="hidden"/>: the plain quotient can land one
+    /// ulp low (width 176, intermediate_size 240 gave 239), which made valid checkpoints fail as mis-shaped.
+    /// </summary>
+    private static double RatioGiving(int hidden, int width)
+    {
+        if (hidden <= 0 || width <= 0)
+        {
+            return (double)hidden / width; // Validate names the field
+        }
+        var ratio = (double)hidden / width;
+        while ((int)(width * ratio) < hidden)
+        {
+            ratio = Math.BitIncrement(ratio);
+        }
+        return ratio;
     }
 
     private static void CheckEps(JsonObject obj, string source)

@@ -40,5 +40,6 @@ public sealed record TextTowerConfig
         {
             throw new ArgumentOutOfRangeException("text_cfg.mlp_ratio", MlpRatio, "mlp_ratio must be a positive finite number.");
         }
+        Check.MlpWidth(Width, MlpRatio, "text_cfg.mlp_ratio");
     }
 }

@@ -50,5 +50,11 @@ public sealed record VisionTowerConfig
         {
             throw new ArgumentOutOfRangeException("vision_cfg.mlp_ratio", MlpRatio, "mlp_ratio must be a positive finite number.");
         }
+        Check.MlpWidth(Width, MlpRatio, "vision_cfg.mlp_ratio");
+        // The positional embedding has grid² + 1 rows; past int.MaxValue the module's arithmetic would wrap.
+        if (((long)GridSize * GridSize) + 1 > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException("vision_cfg.image_size", ImageSize, $"image_size {ImageSize} / patch_size {PatchSize} gives more than {int.MaxValue} positions.");
+        }
     }
 }

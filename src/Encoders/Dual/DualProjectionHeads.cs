@@ -59,6 +59,18 @@ public sealed class DualProjectionHeads : nn.Module<Tensor, Tensor, (Tensor Imag
         return new DualProjectionHeads(imageFeatureDim, textFeatureDim, embedDim, generator);
     }
 
+    /// <summary>
+    /// The state dict <see cref="Create"/> would make for these widths (key → shape), derived without allocating: loaders
+    /// check a heads file against it before building the heads.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, long[]> StateShapes(int imageFeatureDim, int textFeatureDim, int embedDim) =>
+        new Dictionary<string, long[]>(StringComparer.Ordinal)
+        {
+            [nameof(image_projection)] = [imageFeatureDim, embedDim],
+            [nameof(text_projection)] = [textFeatureDim, embedDim],
+            [nameof(logit_scale)] = [],
+        };
+
     /// <summary>Projects raw image features [B, image_dim] to unnormalised embeddings [B, D].</summary>
     public Tensor ProjectImage(Tensor features)
     {

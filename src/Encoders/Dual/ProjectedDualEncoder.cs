@@ -93,14 +93,19 @@ public sealed class ProjectedDualEncoder : IMultimodalEncoder
     }
 
     /// <summary>Loads a folder written by <see cref="Save"/>, building the towers it names with <paramref name="towers"/>.</summary>
+    /// <param name="directory">The folder.</param>
+    /// <param name="towers">Builds the frozen towers the manifest names.</param>
+    /// <param name="options">Whether NaN/Inf heads are accepted, and where load warnings go; null for the defaults.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The manifest or the heads file is missing.</exception>
     /// <exception cref="FormatException">The manifest is malformed; names the file and the field.</exception>
-    /// <exception cref="CheckpointFormatException">The heads file is corrupt or its tensors have the wrong names or shapes.</exception>
-    public static ProjectedDualEncoder Load(string directory, DualTowerFactory towers)
+    /// <exception cref="CheckpointFormatException">The heads file is corrupt, or holds NaN or infinite values (see <see cref="DualEncoderLoadOptions.AllowNonFiniteWeights"/>); names the file.</exception>
+    /// <exception cref="CheckpointMismatchException">The heads file's tensors do not fit the manifest's widths (names or shapes); found from its header, before the heads are built.</exception>
+    public static ProjectedDualEncoder Load(string directory, DualTowerFactory towers, DualEncoderLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(towers);
+        options ??= new DualEncoderLoadOptions();
         if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"Dual-encoder folder {directory} does not exist.");
@@ -111,11 +116,9 @@ public sealed class ProjectedDualEncoder : IMultimodalEncoder
             throw new FileNotFoundException($"{directory} is not a dual-encoder folder: {ManifestFile} is missing.", manifestPath);
         }
         var manifest = DualEncoderManifest.Read(manifestPath, Format, FormatVersion);
-        var headsPath = Path.Combine(directory, HeadsFile);
-        var heads = DualProjectionHeads.Create(manifest.ImageFeatureDim, manifest.TextFeatureDim, manifest.EmbedDim, seed: 0);
+        var heads = LoadHeads(Path.Combine(directory, HeadsFile), manifest, options);
         try
         {
-            LoadHeads(heads, headsPath);
             var image = towers.CreateImageTower(manifest.ImageTower);
             var text = towers.CreateTextTower(manifest.TextTower);
             var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
@@ -194,29 +197,33 @@ public sealed class ProjectedDualEncoder : IMultimodalEncoder
         return rows;
     }
 
-    private static void LoadHeads(DualProjectionHeads heads, string path)
+    /// <summary>
+    /// Checks the heads file against the manifest's widths from its header, and only then builds the heads and fills
+    /// them: a manifest declaring huge widths fails on the header instead of allocating them.
+    /// </summary>
+    private static DualProjectionHeads LoadHeads(string path, DualEncoderManifest manifest, DualEncoderLoadOptions options)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Heads file {path} is missing.", path);
         }
-        using var file = SafeTensorsFile.Open(path);
-        var expected = heads.state_dict();
-        var missing = expected.Keys.Where(k => !file.Tensors.ContainsKey(k)).ToList();
-        var unexpected = file.Tensors.Keys.Where(k => !expected.ContainsKey(k)).ToList();
-        if (missing.Count > 0 || unexpected.Count > 0)
+        using var file = SafeTensorsFile.Open(path, new SafeTensorsReadOptions { RejectNonFinite = !options.AllowNonFiniteWeights });
+        var expected = DualProjectionHeads.StateShapes(manifest.ImageFeatureDim, manifest.TextFeatureDim, manifest.EmbedDim)
+            .ToDictionary(kv => kv.Key, kv => new TensorSpec(kv.Value, ScalarType.Float32), StringComparer.Ordinal);
+        var map = StateDictLoader.Identity(expected.Keys);
+        StateDictLoader.Check(expected, file, map);
+        var heads = DualProjectionHeads.Create(manifest.ImageFeatureDim, manifest.TextFeatureDim, manifest.EmbedDim, seed: 0);
+        try
         {
-            throw new CheckpointFormatException(path, $"tensor names differ from the heads' (missing: {string.Join(", ", missing)}; unexpected: {string.Join(", ", unexpected)}).");
+            StateDictLoader.Copy(heads, file, map);
+            LoadWarnings.IfAllZero(heads.ImageProjection, "image_projection", "image", file.FilePath, options.Warn);
+            LoadWarnings.IfAllZero(heads.TextProjection, "text_projection", "text", file.FilePath, options.Warn);
+            return heads;
         }
-        using var noGrad = no_grad();
-        foreach (var (key, target) in expected)
+        catch
         {
-            using var value = file.ReadTensor(key, target.dtype);
-            if (!value.shape.SequenceEqual(target.shape))
-            {
-                throw new CheckpointFormatException(path, $"tensor {key} has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", target.shape)}] (from {ManifestFile}).");
-            }
-            target.copy_(value);
+            heads.Dispose();
+            throw;
         }
     }
 }

@@ -96,8 +96,8 @@ public sealed class OnnxClipModel : IMultimodalEncoder
             throw new FileNotFoundException($"'{directory}' has no config.json (the Hugging Face CLIP config an Optimum export carries).", configPath);
         }
         var config = ReadObject(configPath);
-        var textConfig = config["text_config"] as JsonObject ?? [];
-        var visionConfig = config["vision_config"] as JsonObject ?? [];
+        var textConfig = HfClipConfigJson.Tower(config, "text_config", configPath);
+        var visionConfig = HfClipConfigJson.Tower(config, "vision_config", configPath);
         int embedDim = JsonFields.Int(config, "projection_dim", 512, configPath);
         int context = JsonFields.Int(textConfig, "max_position_embeddings", 77, configPath);
         int imageSize = JsonFields.Int(visionConfig, "image_size", 224, configPath);

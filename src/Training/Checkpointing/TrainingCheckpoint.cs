@@ -71,34 +71,30 @@ internal static class TrainingCheckpoint
     }
 
     /// <summary>Restores module weights, optimiser state and the generator state; returns the loop state.</summary>
-    /// <exception cref="CheckpointFormatException">A file is missing, truncated, corrupt or does not fit the model; names the file.</exception>
-    public static TrainingState Load(string checkpointDir, nn.Module module, TrainingOptimizer optimizer)
+    /// <remarks>
+    /// The weights are checked against the module from the file's header (names, shapes, float types) before any of
+    /// them is read, so a checkpoint from another model fails whole, listing every offending tensor, and leaves the
+    /// module untouched.
+    /// </remarks>
+    /// <param name="checkpointDir">The <c>step-NNNNNNNN</c> folder.</param>
+    /// <param name="module">The model, built from the run's config.</param>
+    /// <param name="optimizer">The optimiser over the module's trainable parameters.</param>
+    /// <param name="allowNonFinite">
+    /// Accept NaN or infinite values in the weights and the optimiser's moments (to inspect a diverged run). Off by
+    /// default: resuming from such a checkpoint would only diverge again, far from the cause.
+    /// </param>
+    /// <exception cref="CheckpointFormatException">A file is missing, truncated or corrupt, or a float tensor holds NaN or infinite values; names the file (and the tensor).</exception>
+    /// <exception cref="CheckpointMismatchException">The weights do not fit the model; names the file and every offending tensor.</exception>
+    public static TrainingState Load(string checkpointDir, nn.Module module, TrainingOptimizer optimizer, bool allowNonFinite = false)
     {
         var state = ReadState(Path.Combine(checkpointDir, StateFile));
-        var modelPath = Path.Combine(checkpointDir, ModelFile);
-        using (var file = Open(modelPath))
+        var read = new SafeTensorsReadOptions { RejectNonFinite = !allowNonFinite };
+        using (var file = Open(Path.Combine(checkpointDir, ModelFile), read))
         {
-            var expected = module.state_dict();
-            var missing = expected.Keys.Where(k => !file.Tensors.ContainsKey(k)).ToList();
-            var unexpected = file.Tensors.Keys.Where(k => !expected.ContainsKey(k)).ToList();
-            if (missing.Count > 0 || unexpected.Count > 0)
-            {
-                throw new CheckpointFormatException(modelPath,
-                    $"the weights do not fit the model (missing: [{string.Join(", ", missing.Take(10))}], unexpected: [{string.Join(", ", unexpected.Take(10))}]).");
-            }
-            using var noGrad = no_grad();
-            foreach (var (key, target) in expected)
-            {
-                using var value = file.ReadTensor(key, target.dtype);
-                if (!value.shape.SequenceEqual(target.shape))
-                {
-                    throw new CheckpointFormatException(modelPath, $"tensor {key} has shape [{string.Join(", ", value.shape)}], the model's is [{string.Join(", ", target.shape)}].");
-                }
-                target.copy_(value);
-            }
+            StateDictLoader.Load(module, file);
         }
         var optimizerPath = Path.Combine(checkpointDir, OptimizerFile);
-        using (var file = Open(optimizerPath))
+        using (var file = Open(optimizerPath, read))
         {
             try
             {
@@ -118,13 +114,13 @@ internal static class TrainingCheckpoint
         return state;
     }
 
-    private static SafeTensorsFile Open(string path)
+    private static SafeTensorsFile Open(string path, SafeTensorsReadOptions options)
     {
         if (!File.Exists(path))
         {
             throw new CheckpointFormatException(path, "the file is missing from the checkpoint.");
         }
-        return SafeTensorsFile.Open(path);
+        return SafeTensorsFile.Open(path, options);
     }
 
     private static TrainingState ReadState(string path)

@@ -34,10 +34,11 @@ internal static class FeatureCache
         var path = Path.Combine(cacheDir, $"features-{hash}.safetensors");
         if (File.Exists(path))
         {
-            using var file = SafeTensorsFile.Open(path);
+            // Features are inputs to training: NaN or ±Inf in the cache would only surface later as a diverged loss.
+            using var file = SafeTensorsFile.Open(path, new SafeTensorsReadOptions { RejectNonFinite = true });
             if (file.Metadata.TryGetValue("key", out var stored) && stored == key)
             {
-                return Read(file);
+                return Read(file, rows, image.EmbedDim, text.EmbedDim);
             }
         }
         var table = Compute(dataset, rows, captions, image, text, progress, cancellationToken);
@@ -161,13 +162,63 @@ internal static class FeatureCache
         }
     }
 
-    private static FeatureTable Read(SafeTensorsFile file)
+    /// <summary>
+    /// Reads a cache whose key matched, after checking its tensors against what the key promises (names, types and
+    /// shapes from the header, then the offsets and sample indices), so a damaged file is an error naming it rather
+    /// than an index exception or a silently wrong table.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">The file does not hold the table its key describes; names the file and the tensor.</exception>
+    private static FeatureTable Read(SafeTensorsFile file, IReadOnlyList<int> rows, int imageDim, int textDim)
     {
+        int n = rows.Count;
+        CheckNames(file);
+        var textRows = Expect(file, "text", SafeTensorsDType.F32, null, textDim)[0];
+        Expect(file, "image", SafeTensorsDType.F32, n, imageDim);
+        Expect(file, "caption_start", SafeTensorsDType.I64, n + 1L);
+        Expect(file, "sample_index", SafeTensorsDType.I64, n);
         using var scope = NewDisposeScope();
-        var image = file.ReadTensor("image", ScalarType.Float32);
-        var text = file.ReadTensor("text", ScalarType.Float32);
-        var starts = file.ReadTensor("caption_start", ScalarType.Int64).data<long>().Select(v => (int)v).ToArray();
-        var samples = file.ReadTensor("sample_index", ScalarType.Int64).data<long>().Select(v => (int)v).ToArray();
-        return new FeatureTable((int)image.shape[1], (int)text.shape[1], image.data<float>().ToArray(), text.data<float>().ToArray(), starts, samples);
+        var starts = file.ReadTensor("caption_start").data<long>().ToArray();
+        var samples = file.ReadTensor("sample_index").data<long>().ToArray();
+        if (starts[0] != 0 || starts[^1] != textRows || starts.Zip(starts.Skip(1)).Any(p => p.Second < p.First))
+        {
+            throw Corrupt(file, $"'caption_start' must rise from 0 to the {textRows} text rows; it does not");
+        }
+        if (!samples.SequenceEqual(rows.Select(r => (long)r)))
+        {
+            throw Corrupt(file, "'sample_index' differs from the dataset rows its key describes");
+        }
+        var image = file.ReadTensor("image");
+        var text = file.ReadTensor("text");
+        return new FeatureTable(imageDim, textDim, image.data<float>().ToArray(), text.data<float>().ToArray(),
+            [.. starts.Select(v => (int)v)], rows.ToArray());
     }
+
+    private static void CheckNames(SafeTensorsFile file)
+    {
+        string[] names = ["caption_start", "image", "sample_index", "text"];
+        var actual = file.Tensors.Keys.Order(StringComparer.Ordinal).ToArray();
+        if (!actual.SequenceEqual(names))
+        {
+            throw Corrupt(file, $"it holds tensors [{string.Join(", ", actual)}], expected [{string.Join(", ", names)}]");
+        }
+    }
+
+    /// <summary>Checks one tensor's type and shape (null = any length) from the header; returns its shape.</summary>
+    private static long[] Expect(SafeTensorsFile file, string name, SafeTensorsDType dtype, long? rows, int? width = null)
+    {
+        var info = file.Tensors[name];
+        long[]? expected = width is int w ? (rows is long r ? [r, w] : null) : (rows is long r1 ? [r1] : null);
+        var shapeOk = expected is not null
+            ? info.Shape.SequenceEqual(expected)
+            : info.Shape.Length == 2 && info.Shape[1] == width && info.Shape[0] <= int.MaxValue;
+        if (info.DType != dtype || !shapeOk)
+        {
+            var want = expected is not null ? $"[{string.Join(", ", expected)}]" : $"[rows, {width}]";
+            throw Corrupt(file, $"tensor '{name}' is {info.DType.ToHeaderName()} [{string.Join(", ", info.Shape)}], expected {dtype.ToHeaderName()} {want}");
+        }
+        return info.Shape;
+    }
+
+    private static CheckpointFormatException Corrupt(SafeTensorsFile file, string problem) =>
+        new(file.FilePath, $"{problem}; the feature cache is damaged (delete it to recompute the features).");
 }

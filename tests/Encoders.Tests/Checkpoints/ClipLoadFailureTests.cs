@@ -16,26 +16,7 @@ public sealed class ClipLoadFailureTests : IDisposable
     /// <summary>Copies the tiny HF fixture and rewrites its weights through <paramref name="edit"/>.</summary>
     private string HfCopyWithWeights(Action<Dictionary<string, Tensor>> edit)
     {
-        var source = ClipReference.ModelDir("tiny-gelu-hf");
-        foreach (var file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(_dir, Path.GetFileName(file)));
-        }
-        var weights = Path.Combine(_dir, "model.safetensors");
-        var tensors = new Dictionary<string, Tensor>();
-        using (var file = SafeTensorsFile.Open(weights))
-        {
-            foreach (var name in file.Tensors.Keys)
-            {
-                tensors[name] = file.ReadTensor(name);
-            }
-        }
-        edit(tensors);
-        SafeTensorsWriter.Save(weights, tensors.ToList());
-        foreach (var t in tensors.Values)
-        {
-            t.Dispose();
-        }
+        FixtureCopies.HfWithWeights(_dir, edit);
         return _dir;
     }
 
@@ -79,6 +60,20 @@ public sealed class ClipLoadFailureTests : IDisposable
 
         Assert.Contains("text_model.encoder.layers.1.self_attn.q_proj.weight", e.Missing);
         Assert.Equal(16, e.Missing.Count);
+    }
+
+    [Fact]
+    public void Load_PreprocessorMeanNotAList_FormatExceptionNamingFileAndField()
+    {
+        // Before, the mean was silently replaced by OpenAI's default and every embedding shifted.
+        var dir = HfCopyWithWeights(_ => { });
+        var preprocessor = Path.Combine(dir, "preprocessor_config.json");
+        File.WriteAllText(preprocessor, File.ReadAllText(preprocessor).Replace("\"image_mean\": [", "\"image_mean\": \"0.5\", \"unused\": ["));
+
+        var e = Assert.Throws<FormatException>(() => ClipModel.Load(dir));
+
+        Assert.Contains(preprocessor, e.Message);
+        Assert.Contains("image_mean", e.Message);
     }
 
     [Fact]

@@ -52,6 +52,97 @@ public sealed class PreprocessConfigJsonTests
         Assert.Contains("mean", e.Message);
     }
 
+    // Each of these was silently replaced by the default (or, for the std of 0, reported without naming the field).
+    [Theory]
+    [InlineData("""{"image_mean": "0.5"}""", "image_mean")]
+    [InlineData("""{"image_mean": [0.5, 0.5]}""", "image_mean")]
+    [InlineData("""{"image_mean": [0.5, "x", 0.5]}""", "image_mean")]
+    [InlineData("""{"image_mean": [1e39, 0, 0]}""", "image_mean")]
+    [InlineData("""{"image_std": {"r": 0.5}}""", "image_std")]
+    [InlineData("""{"image_std": [0.5, 0, 0.5]}""", "image_std")]
+    [InlineData("""{"image_std": [0.5, -1, 0.5]}""", "image_std")]
+    [InlineData("""{"image_std": true}""", "image_std")]
+    [InlineData("""{"do_rescale": "yes"}""", "do_rescale")]
+    [InlineData("""{"rescale_factor": "1/255"}""", "rescale_factor")]
+    [InlineData("""{"do_convert_rgb": 1}""", "do_convert_rgb")]
+    [InlineData("""{"crop_size": "224"}""", "crop_size")]
+    [InlineData("""{"size": {"longest_edge": 224}}""", "size.height")]
+    [InlineData("""{"resample": "bicubic"}""", "resample")]
+    public void FromHuggingFace_MalformedField_FormatExceptionNamingFileAndField(string json, string field)
+    {
+        var cfg = JsonNode.Parse(json)!.AsObject();
+
+        var e = Assert.Throws<FormatException>(() => PreprocessConfigJson.FromHuggingFace(cfg, 224, "preprocessor_config.json"));
+
+        Assert.Contains("preprocessor_config.json", e.Message);
+        Assert.Contains(field, e.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"do_rescale": false}""", "do_rescale")]
+    [InlineData("""{"rescale_factor": 1.0}""", "rescale_factor")]
+    [InlineData("""{"resample": 0}""", "resample")]
+    public void FromHuggingFace_UnsupportedValue_NotSupportedNamingField(string json, string field)
+    {
+        var cfg = JsonNode.Parse(json)!.AsObject();
+
+        var e = Assert.Throws<NotSupportedException>(() => PreprocessConfigJson.FromHuggingFace(cfg, 224, "p.json"));
+
+        Assert.Contains("p.json", e.Message);
+        Assert.Contains(field, e.Message);
+    }
+
+    [Fact]
+    public void FromHuggingFace_SingleNumberMeanAndStd_AppliesToEveryChannel()
+    {
+        // transformers' normalize accepts one float for all channels (it was ignored before).
+        var cfg = JsonNode.Parse("""{"image_mean": 0.5, "image_std": 0.25, "rescale_factor": 0.00392156862745098}""")!.AsObject();
+
+        var options = PreprocessConfigJson.FromHuggingFace(cfg, 224, "p.json");
+
+        Assert.Equal(new RgbValues(0.5f, 0.5f, 0.5f), options.Mean);
+        Assert.Equal(new RgbValues(0.25f, 0.25f, 0.25f), options.Std);
+    }
+
+    [Fact]
+    public void FromHuggingFace_SizeAsHeightAndWidth_Squashes()
+    {
+        // CLIPImageProcessor resizes {height, width} to exactly that size; {shortest_edge} keeps the aspect ratio.
+        var squash = JsonNode.Parse("""{"size": {"height": 224, "width": 224}}""")!.AsObject();
+        var shortest = JsonNode.Parse("""{"size": {"shortest_edge": 224}}""")!.AsObject();
+
+        Assert.Equal(ImageResizeMode.Squash, PreprocessConfigJson.FromHuggingFace(squash, 224, "p.json").ResizeMode);
+        Assert.Equal(ImageResizeMode.Shortest, PreprocessConfigJson.FromHuggingFace(shortest, 224, "p.json").ResizeMode);
+    }
+
+    [Theory]
+    [InlineData("""{"mean": "0.5"}""", "mean")]
+    [InlineData("""{"std": [0.5, 0.5, 0]}""", "std")]
+    [InlineData("""{"std": null, "mean": [0.1, 0.2, null]}""", "mean")]
+    [InlineData("""{"interpolation": 3}""", "interpolation")]
+    [InlineData("""{"fill_color": "white"}""", "fill_color")]
+    public void FromOpenClip_MalformedField_FormatExceptionNamingFileAndField(string json, string field)
+    {
+        var cfg = JsonNode.Parse(json)!.AsObject();
+
+        var e = Assert.Throws<FormatException>(() => PreprocessConfigJson.FromOpenClip(cfg, 224, "open_clip_config.json"));
+
+        Assert.Contains("open_clip_config.json", e.Message);
+        Assert.Contains(field, e.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"mode": "L"}""", "mode")]
+    [InlineData("""{"resize_mode": "longest", "fill_color": 255}""", "fill_color")]
+    public void FromOpenClip_UnsupportedValue_NotSupportedNamingField(string json, string field)
+    {
+        var cfg = JsonNode.Parse(json)!.AsObject();
+
+        var e = Assert.Throws<NotSupportedException>(() => PreprocessConfigJson.FromOpenClip(cfg, 224, "c.json"));
+
+        Assert.Contains(field, e.Message);
+    }
+
     [Fact]
     public void ToOpenClip_ThenFromOpenClip_RoundTrips()
     {

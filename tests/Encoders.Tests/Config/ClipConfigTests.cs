@@ -68,6 +68,39 @@ public sealed class ClipConfigTests
         Assert.Equal("vision_cfg.patch_size", e.ParamName);
     }
 
+    [Theory]
+    [InlineData(64, 0.01, "vision_cfg.mlp_ratio")]
+    [InlineData(64, 1e300, "vision_cfg.mlp_ratio")]
+    public void Validate_MlpRatioGivingNoUsableWidth_NamesField(int width, double ratio, string field)
+    {
+        var config = new ClipConfig { Vision = new VisionTowerConfig { Width = width, HeadWidth = 32, MlpRatio = ratio } };
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(config.Validate);
+
+        Assert.Equal(field, e.ParamName);
+    }
+
+    [Fact]
+    public void Validate_TextMlpRatioGivingZeroWidth_NamesField()
+    {
+        var config = new ClipConfig { Text = new TextTowerConfig { Width = 8, Heads = 2, MlpRatio = 0.1 } };
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(config.Validate);
+
+        Assert.Equal("text_cfg.mlp_ratio", e.ParamName);
+    }
+
+    [Fact]
+    public void Validate_GridWhosePositionsOverflowInt_NamesImageSize()
+    {
+        // 65536² + 1 positions do not fit the int arithmetic the tower uses (it wrapped to a negative size before).
+        var config = new ClipConfig { Vision = new VisionTowerConfig { ImageSize = 65536, PatchSize = 1 } };
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(config.Validate);
+
+        Assert.Equal("vision_cfg.image_size", e.ParamName);
+    }
+
     [Fact]
     public void ToJson_ThenParse_RoundTrips()
     {
@@ -88,6 +121,36 @@ public sealed class ClipConfigTests
         Assert.Equal(Activation.QuickGelu, config.Activation);
         Assert.Equal(ClipArchitectures.Get("ViT-B-16-quickgelu").Vision, config.Vision);
         Assert.Equal(ClipArchitectures.Get("ViT-B-16-quickgelu").Text, config.Text);
+    }
+
+    [Theory]
+    [InlineData("""{"vision_config": "ViT-B-32"}""", "vision_config")]
+    [InlineData("""{"text_config": [512]}""", "text_config")]
+    [InlineData("""{"text_config_dict": 5}""", "text_config_dict")]
+    public void HfParse_TowerConfigNotAnObject_FormatExceptionNamingField(string json, string field)
+    {
+        // Before, these were silently replaced by transformers' defaults (a ViT-B/32-sized tower).
+        var e = Assert.Throws<FormatException>(() => HfClipConfigJson.Parse(json, "config.json"));
+
+        Assert.Contains("config.json", e.Message);
+        Assert.Contains(field, e.Message);
+    }
+
+    [Theory]
+    [InlineData(176, 240)]
+    [InlineData(304, 1392)]
+    [InlineData(768, 3072)]
+    [InlineData(1664, 8192)]
+    public void HfParse_IntermediateSize_IsTheMlpWidthExactly(int width, int intermediate)
+    {
+        // width 176 / 240 used to give an MLP of 239: the file's 240 then failed as mis-shaped.
+        var tower = $"\"hidden_size\": {width}, \"num_attention_heads\": 8, \"intermediate_size\": {intermediate}";
+        var json = "{\"text_config\": {" + tower + "}, \"vision_config\": {" + tower + "}}";
+
+        var config = HfClipConfigJson.Parse(json, "config.json");
+
+        Assert.Equal(intermediate, config.Text.MlpWidth);
+        Assert.Equal(intermediate, config.Vision.MlpWidth);
     }
 
     [Fact]

@@ -80,6 +80,81 @@ public sealed class ProjectedDualEncoderTests
     }
 
     [Fact]
+    public void Load_ManifestDeclaringHugeWidth_FailsFromTheHeaderWithoutBuildingTheHeads()
+    {
+        // Before the fix the heads were built from the manifest first: 50M x 4 floats (800 MB) before the shape check.
+        var dir = SavedFolder();
+        var manifest = Path.Combine(dir, ProjectedDualEncoder.ManifestFile);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"feature_dim\": 5", "\"feature_dim\": 50000000"));
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        var tensorsBefore = stats.CreatedInScopeCount + stats.CreatedOutsideScopeCount;
+
+        var e = Assert.Throws<CheckpointMismatchException>(() => ProjectedDualEncoder.Load(dir, Factory()));
+
+        Assert.Equal(tensorsBefore, stats.CreatedInScopeCount + stats.CreatedOutsideScopeCount);
+        Assert.Equal(Path.GetFullPath(Path.Combine(dir, ProjectedDualEncoder.HeadsFile)), e.FilePath);
+        Assert.Equal(["image_projection: file [5, 4] vs model [50000000, 4]"], e.Misshaped);
+    }
+
+    [Fact]
+    public void Load_HeadsFileWithExtraTensor_ListsItAsUnexpected()
+    {
+        var dir = SavedFolder();
+        RewriteHeads(dir, tensors => tensors["bias"] = TorchSharp.torch.zeros(4));
+
+        var e = Assert.Throws<CheckpointMismatchException>(() => ProjectedDualEncoder.Load(dir, Factory()));
+
+        Assert.Equal(["bias"], e.Unexpected);
+        Assert.Empty(e.Missing);
+    }
+
+    [Fact]
+    public void Load_HeadsHoldingNaNAndInf_ThrowsNamingFileAndTensor()
+    {
+        var dir = SavedFolder();
+        RewriteHeads(dir, tensors => tensors["text_projection"] = WithNaNAndInf(tensors["text_projection"]));
+
+        var e = Assert.Throws<CheckpointFormatException>(() => ProjectedDualEncoder.Load(dir, Factory()));
+
+        Assert.Equal(Path.GetFullPath(Path.Combine(dir, ProjectedDualEncoder.HeadsFile)), e.FilePath);
+        Assert.Contains("tensor 'text_projection' holds 3 NaN / 1 Inf values", e.Message);
+    }
+
+    [Fact]
+    public void Load_HeadsHoldingNaNWithAllowNonFiniteWeights_LoadsTheValues()
+    {
+        var dir = SavedFolder();
+        RewriteHeads(dir, tensors => tensors["text_projection"] = WithNaNAndInf(tensors["text_projection"]));
+
+        using var loaded = ProjectedDualEncoder.Load(dir, Factory(), new DualEncoderLoadOptions { AllowNonFiniteWeights = true });
+
+        Assert.Equal(3, loaded.Heads.TextProjection.isnan().sum().item<long>());
+    }
+
+    [Fact]
+    public void Load_AllZeroImageHead_WarnsNamingFileAndTensor()
+    {
+        var dir = SavedFolder();
+        RewriteHeads(dir, tensors => tensors["image_projection"] = TorchSharp.torch.zeros_like(tensors["image_projection"]));
+        var warnings = new List<string>();
+
+        using var loaded = ProjectedDualEncoder.Load(dir, Factory(), new DualEncoderLoadOptions { Warn = warnings.Add });
+
+        var warning = Assert.Single(warnings);
+        Assert.StartsWith($"{Path.GetFullPath(Path.Combine(dir, ProjectedDualEncoder.HeadsFile))}: image_projection is all zeros, so every image embedding is the zero vector", warning);
+    }
+
+    [Fact]
+    public void Load_TrainedHeads_DoNotWarn()
+    {
+        var warnings = new List<string>();
+
+        using var loaded = ProjectedDualEncoder.Load(SavedFolder(), Factory(), new DualEncoderLoadOptions { Warn = warnings.Add });
+
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
     public void Create_TowerWidthMismatch_ThrowsNamingTheTower()
     {
         using var heads = DualProjectionHeads.Create(5, 7, 4, seed: 3);
@@ -87,6 +162,41 @@ public sealed class ProjectedDualEncoderTests
         var e = Assert.Throws<ArgumentException>(() => ProjectedDualEncoder.Create(new FixedTower(6, 1), "wide", new FixedTower(7, 2), "b", heads));
 
         Assert.Contains("'wide'", e.Message);
+    }
+
+    /// <summary>A saved folder: towers of widths 5 and 7, heads into 4 dimensions.</summary>
+    private static string SavedFolder()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"dual-{Guid.NewGuid():N}");
+        using var encoder = ProjectedDualEncoder.Create(new FixedTower(5, 1), "a", new FixedTower(7, 2), "b", DualProjectionHeads.Create(5, 7, 4, seed: 3));
+        encoder.Save(dir);
+        return dir;
+    }
+
+    /// <summary>Rewrites the saved heads file of <paramref name="dir"/> through <paramref name="edit"/>.</summary>
+    private static void RewriteHeads(string dir, Action<Dictionary<string, TorchSharp.torch.Tensor>> edit)
+    {
+        var path = Path.Combine(dir, ProjectedDualEncoder.HeadsFile);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var tensors = new Dictionary<string, TorchSharp.torch.Tensor>();
+        using (var file = SafeTensorsFile.Open(path))
+        {
+            foreach (var key in file.Tensors.Keys)
+            {
+                tensors[key] = file.ReadTensor(key);
+            }
+        }
+        edit(tensors);
+        SafeTensorsWriter.Save(path, tensors);
+    }
+
+    /// <summary>A copy with elements 0, 5 and 7 NaN and element 9 +∞.</summary>
+    private static TorchSharp.torch.Tensor WithNaNAndInf(TorchSharp.torch.Tensor tensor)
+    {
+        var values = tensor.data<float>().ToArray();
+        values[0] = values[5] = values[7] = float.NaN;
+        values[9] = float.PositiveInfinity;
+        return TorchSharp.torch.tensor(values, tensor.shape);
     }
 
     private static DualTowerFactory Factory() => new(_ => new FixedTower(5, 1), _ => new FixedTower(7, 2));

@@ -162,6 +162,46 @@ public sealed class OnnxClipLoadFailureTests
     }
 
     [Fact]
+    public void Load_MalformedImageStd_FormatExceptionNamingFileAndField()
+    {
+        // Arrange: before, a std that is not a list was silently replaced by CLIP's default.
+        using var folder = SplitCopy();
+        var preprocessor = Path.Combine(folder.Path, "preprocessor_config.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(preprocessor))!.AsObject();
+        json["image_std"] = "0.26862954";
+        File.WriteAllText(preprocessor, json.ToJsonString());
+
+        // Act
+        var e = Assert.Throws<FormatException>(() => OnnxClipModel.Load(folder.Path, Options));
+
+        // Assert
+        Assert.Contains(preprocessor, e.Message);
+        Assert.Contains("image_std", e.Message);
+    }
+
+    [Fact]
+    public void Load_VisionConfigNotAnObject_FormatExceptionNamingFileAndField()
+    {
+        // Arrange: before, the tower's image_size silently fell back to 224.
+        using var folder = SplitCopy();
+        var config = Path.Combine(folder.Path, "config.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!.AsObject();
+        json["vision_config"] = "clip_vision_model";
+        File.WriteAllText(config, json.ToJsonString());
+
+        // Act
+        var e = Assert.Throws<FormatException>(() => OnnxClipModel.Load(folder.Path, Options));
+
+        // Assert
+        Assert.Contains(config, e.Message);
+        Assert.Contains("vision_config", e.Message);
+    }
+
+    private static TempFolder SplitCopy() => OnnxFixtures.Folder(
+        (Split("config.json"), "config.json"), (Split("preprocessor_config.json"), "preprocessor_config.json"),
+        (Split("vision_model.onnx"), "vision_model.onnx"), (Split("text_model.onnx"), "text_model.onnx"));
+
+    [Fact]
     public void Load_CudaProviderOnCpuBuild_ThrowsProviderUnavailableWithHowTo()
     {
         // Arrange: this machine has the CPU build of ONNX Runtime and no CUDA libraries.
