@@ -227,27 +227,37 @@ internal sealed class SafeTensorsHeader
             filePath, $"tensor '{name}' has {kind} dtype '{dtypeName}' (supported: {supported}).");
     }
 
-    /// <summary>product(shape) × element size, with overflow reported instead of wrapped.</summary>
+    /// <summary>
+    /// product(shape) × element size, with overflow reported instead of wrapped. Zero dimensions count as 1 for the
+    /// overflow check: libtorch computes strides that way, so [0, 2^63-1, 2^63-1] is empty yet cannot be created
+    /// ("Stride calculation overflowed"), and must be refused here rather than by a native exception later.
+    /// </summary>
     private static long ByteLength(long[] shape, SafeTensorsDType dtype, string name, string filePath)
     {
-        if (Array.IndexOf(shape, 0L) >= 0)
-        {
-            return 0; // any zero dimension empties the tensor, however large the others claim to be
-        }
         try
         {
-            long count = 1;
+            long strides = 1;
             foreach (var dim in shape)
             {
-                count = checked(count * dim);
+                strides = checked(strides * Math.Max(dim, 1));
             }
-            return checked(count * dtype.ElementSize());
+            _ = checked(strides * dtype.ElementSize());
         }
         catch (OverflowException e)
         {
             throw new CheckpointFormatException(
                 filePath, $"tensor '{name}' has shape [{string.Join(", ", shape)}] whose byte size overflows 64 bits.", e);
         }
+        if (Array.IndexOf(shape, 0L) >= 0)
+        {
+            return 0; // any zero dimension empties the tensor
+        }
+        long count = 1;
+        foreach (var dim in shape)
+        {
+            count *= dim; // cannot overflow: checked above
+        }
+        return count * dtype.ElementSize();
     }
 
     /// <summary>

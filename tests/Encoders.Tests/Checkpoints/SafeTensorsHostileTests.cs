@@ -49,6 +49,7 @@ public sealed class SafeTensorsHostileTests : IDisposable
         { "dim beyond int64", File("{" + Entry("a", "U8", "[99999999999999999999]", 0, 1) + "}", 1), "'shape' entry 99999999999999999999 that is not" },
         { "dim not a number", File("{" + Entry("a", "U8", "[\"1\"]", 0, 1) + "}", 1), "'shape' entry String that is not" },
         { "shape product overflows", File("{" + Entry("a", "F32", "[4294967296, 4294967296]", 0, 4) + "}", 4), "byte size overflows 64 bits" },
+        { "empty but its strides overflow", File("{" + Entry("a", "F32", "[0, 9223372036854775807, 9223372036854775807]", 0, 0) + "}"), "byte size overflows 64 bits" },
         { "element size overflows", File("{" + Entry("a", "F64", "[2305843009213693952]", 0, 8) + "}", 8), "byte size overflows 64 bits" },
         { "three offsets", File("{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1,2]}}", 2), "'data_offsets' with 3 values; expected [begin, end]" },
         { "negative offset", File("{" + Entry("a", "U8", "[1]", -1, 0) + "}", 1), "'data_offsets' entry -1 that is not" },
