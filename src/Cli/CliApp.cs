@@ -21,20 +21,24 @@ internal static class CliApp
 
         Usage:
           mm embed      --model DIR [--image PATH]... [--text TEXT]... [--device cpu|cuda] [--batch-size N] [--tokenizer PATH]
+                        [--allow-truncated]
           mm tokenize   --model DIR [--tokenizer PATH] TEXT...
-          mm preprocess --model DIR --image PATH --out FILE.npy
+          mm preprocess --model DIR --image PATH --out FILE.npy [--allow-truncated]
           mm info       --model DIR [--tokenizer PATH] [--json]
           mm classify   --model DIR --classes cifar10|cifar100|imagenet1k|FILE [--templates NAME|FILE] --image PATH... [-k 5]
-                        [--tokenizer PATH] [--device cpu|cuda] [--batch-size N]
+                        [--tokenizer PATH] [--device cpu|cuda] [--batch-size N] [--allow-truncated]
           mm index import --vectors X.npy --out INDEX --kind flat|hnsw [--metric ip|cosine|l2] [--keys K.npy]
                         [--threads T] [--m M] [--ef-construction N]
           mm index search --index INDEX --queries Q.npy -k K --out IDS.npy [--threads T] [--ef N]
           mm index build --model DIR --images FOLDER --out INDEX [--kind flat|hnsw] [--batch-size N] [--rehash] [--device cpu|cuda]
+                        [--allow-truncated]
           mm search     --index INDEX (--text QUERY | --image PATH) [-k 10] [--json] [--model DIR] [--device cpu|cuda]
+                        [--allow-truncated]
           mm eval zeroshot  --model DIR --dataset SPEC [--templates NAME|FILE] [--subset CLASS,CLASS...]
                         [--out FILE.json] [--markdown FILE.md] [--batch N] [--json] [--device cpu|cuda] [--tokenizer PATH]
+                        [--allow-truncated]
           mm eval retrieval --model DIR --dataset SPEC [--out FILE.json] [--markdown FILE.md] [--batch N] [--json]
-                        [--device cpu|cuda] [--tokenizer PATH]
+                        [--device cpu|cuda] [--tokenizer PATH] [--allow-truncated]
           mm train      (--config FILE.json | --resume DIR)
           mm demo       [--model default|DIR] [--data FASHION_MNIST_DIR] [--out DIR] [-k 5] [--limit N] [--batch N]
 
@@ -52,7 +56,14 @@ internal static class CliApp
                       image/text_retrieval_recall@1/5/10); --out saves CLIP_benchmark's JSON, --json also prints it.
         demo          the README's main job: Fashion-MNIST test images -> embeddings -> flat index -> text searches and
                       zero-shot accuracy (seen and held-out classes), printed as text.
-        Results are JSON on standard output; errors go to standard error with a non-zero exit code.
+        --allow-truncated  decode JPEG/PNG files cut short as PIL does with LOAD_TRUNCATED_IMAGES (missing blocks grey,
+                      missing rows black) instead of refusing them.
+        -k            larger than the index returns every entry (k is clamped to the index size).
+        --out         written only to a missing path, an empty folder, or a folder/file of the kind this command writes
+                      (never a folder of yours, an input, a FIFO or a device: exit 2). Indexes are saved atomically and
+                      locked: a second writer of the same index waits 10 s, then fails naming the first one's pid.
+        Results are JSON on standard output; errors go to standard error with a non-zero exit code; --help after
+        any command prints its usage.
         """;
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
@@ -72,13 +83,13 @@ internal static class CliApp
             var rest = args.Skip(1).ToList();
             return args[0] switch
             {
-                "embed" => EmbedCommand.Run(rest, stdout, cancellationToken),
-                "tokenize" => TokenizeCommand.Run(rest, stdout),
-                "preprocess" => PreprocessCommand.Run(rest, stdout),
-                "info" => InfoCommand.Run(rest, stdout),
-                "classify" => ClassifyCommand.Run(rest, stdout, cancellationToken),
+                "embed" => EmbedCommand.Run(rest, stdout, stderr, cancellationToken),
+                "tokenize" => TokenizeCommand.Run(rest, stdout, stderr),
+                "preprocess" => PreprocessCommand.Run(rest, stdout, stderr),
+                "info" => InfoCommand.Run(rest, stdout, stderr),
+                "classify" => ClassifyCommand.Run(rest, stdout, stderr, cancellationToken),
                 "index" => RunIndex(rest, stdout, stderr, cancellationToken),
-                "search" => SearchCommand.Run(rest, stdout, cancellationToken),
+                "search" => SearchCommand.Run(rest, stdout, stderr, cancellationToken),
                 "eval" => EvalCommand.Run(rest, stdout, stderr, cancellationToken),
                 "train" => TrainCommand.Run(rest, stdout, stderr, cancellationToken),
                 "demo" => DemoCommand.Run(rest, stdout, stderr, cancellationToken),

@@ -3,20 +3,31 @@ using static TorchSharp.torch;
 
 namespace MultiModal.Cli;
 
-/// <summary>The options shared by commands that load a model: <c>--model</c>, <c>--device</c>, <c>--tokenizer</c>.</summary>
-internal sealed record ModelOptions(string Directory, Device Device, string? Tokenizer)
+/// <summary>
+/// The options shared by commands that load a model: <c>--model</c>, <c>--device</c>, <c>--tokenizer</c>,
+/// <c>--allow-truncated</c>; load warnings (an all-zero projection) go to standard error.
+/// </summary>
+internal sealed record ModelOptions(string Directory, Device Device, string? Tokenizer, bool AllowTruncated = false, TextWriter? Warnings = null)
 {
-    /// <summary>Reads the options (usage errors surface here, before any loading).</summary>
-    public static ModelOptions Read(Arguments args) =>
-        new(args.Required("model"), ParseDevice(args.Optional("device") ?? "cpu"), args.Optional("tokenizer"));
+    /// <summary>The flags (options without a value) every model-loading command accepts.</summary>
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { "allow-truncated" };
+
+    /// <summary>Reads the options (usage errors surface here, before any loading); warnings go to <paramref name="stderr"/>.</summary>
+    public static ModelOptions Read(Arguments args, TextWriter stderr) =>
+        new(args.Required("model"), ParseDevice(args.Optional("device") ?? "cpu"), args.Optional("tokenizer"), args.Flag("allow-truncated"), stderr);
+
+    /// <summary>A command's flags plus <see cref="Flags"/>.</summary>
+    public static IReadOnlySet<string> WithFlags(params string[] own) => new HashSet<string>(Flags.Concat(own), StringComparer.Ordinal);
+
+    private Action<string>? Warn => Warnings is null ? null : message => Warnings.WriteLine($"mm: warning: {message}");
 
     /// <summary>
     /// Reads the model options, rejects unknown options and (unless <paramref name="positionals"/>) stray arguments,
     /// then loads the model: every usage error is reported before any loading starts.
     /// </summary>
-    public static ClipModel ReadAndLoadClip(Arguments args, bool positionals = false)
+    public static ClipModel ReadAndLoadClip(Arguments args, TextWriter stderr, bool positionals = false)
     {
-        var options = Read(args);
+        var options = Read(args, stderr);
         args.RejectUnused();
         if (!positionals && args.Positionals.Count > 0)
         {
@@ -33,6 +44,8 @@ internal sealed record ModelOptions(string Directory, Device Device, string? Tok
     {
         Device = Device,
         TokenizerPath = Tokenizer,
+        AllowTruncatedImages = AllowTruncated,
+        Warn = Warn,
         Onnx = new MultiModal.Encoders.Onnx.OnnxSessionOptions
         {
             ExecutionProvider = Device.type == TorchSharp.DeviceType.CUDA ? MultiModal.Encoders.Onnx.OnnxExecutionProvider.Cuda : MultiModal.Encoders.Onnx.OnnxExecutionProvider.Cpu,
@@ -48,7 +61,7 @@ internal sealed record ModelOptions(string Directory, Device Device, string? Tok
         {
             throw new UsageException($"--model '{Directory}' is a {kind} model; this command needs a CLIP checkpoint (TorchSharp towers).");
         }
-        return ClipModel.Load(directory, new ClipLoadOptions { Device = Device, TokenizerPath = Tokenizer });
+        return ClipModel.Load(directory, new ClipLoadOptions { Device = Device, TokenizerPath = Tokenizer, AllowTruncatedImages = AllowTruncated, Warn = Warn });
     }
 
     public static Device ParseDevice(string name)

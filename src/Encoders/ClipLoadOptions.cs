@@ -28,6 +28,13 @@ public sealed record ClipLoadOptions
     public bool AllowNonFiniteWeights { get; init; }
 
     /// <summary>
+    /// Decode truncated JPEG and PNG files as PIL does with <c>ImageFile.LOAD_TRUNCATED_IMAGES = True</c> (missing
+    /// blocks grey, missing rows zero) instead of refusing them; sets <see cref="Imaging.ImagePreprocessOptions.AllowTruncated"/>
+    /// on the model's preprocessing. Off by default: a half-grey photo is a wrong embedding.
+    /// </summary>
+    public bool AllowTruncatedImages { get; init; }
+
+    /// <summary>
     /// Receives load warnings: things that load but almost certainly make the model useless, one message each, naming
     /// the file and the tensor. Today: an all-zero projection (<c>visual.proj</c> or <c>text_projection</c>), which
     /// turns every embedding of that tower into the zero vector, and into NaN once L2-normalised. Called on the loading

@@ -127,6 +127,10 @@ public sealed class ClipModel : IMultimodalEncoder
 
     private static ClipModel Finish(ClipNetwork network, ClipTokenizer tokenizer, ImagePreprocessOptions preprocess, ClipLoadOptions options, string name, CheckpointLayout? layout)
     {
+        if (options.AllowTruncatedImages)
+        {
+            preprocess = preprocess with { AllowTruncated = true };
+        }
         if (preprocess.ImageSize != network.Config.Vision.ImageSize)
         {
             throw new ArgumentException($"Preprocessing crops to {preprocess.ImageSize} px but the image tower takes {network.Config.Vision.ImageSize} px.", nameof(preprocess));

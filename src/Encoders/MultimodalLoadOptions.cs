@@ -21,6 +21,10 @@ public sealed record MultimodalLoadOptions
     /// </summary>
     public bool AllowNonFiniteWeights { get; init; }
 
+    /// <summary>Decode truncated JPEG and PNG files as PIL's <c>LOAD_TRUNCATED_IMAGES</c> does, in every kind of model
+    /// (see <see cref="ClipLoadOptions.AllowTruncatedImages"/>); off by default.</summary>
+    public bool AllowTruncatedImages { get; init; }
+
     /// <summary>Receives load warnings of TorchSharp models (see <see cref="ClipLoadOptions.Warn"/>); null drops them.</summary>
     public Action<string>? Warn { get; init; }
 

@@ -56,14 +56,15 @@ public static class MultimodalModels
         var directory = ResolveDirectory(directoryOrName);
         return Detect(directory) switch
         {
-            MultimodalModelKind.DualEncoder => ProjectedDualEncoder.Load(directory, BundledTowers.Factory(options.Onnx),
+            MultimodalModelKind.DualEncoder => ProjectedDualEncoder.Load(directory, BundledTowers.Factory(options.Onnx, options.AllowTruncatedImages),
                 new DualEncoderLoadOptions { AllowNonFiniteWeights = options.AllowNonFiniteWeights, Warn = options.Warn }),
-            MultimodalModelKind.OnnxClip => OnnxClipModel.Load(directory, new OnnxClipLoadOptions { Session = options.Onnx, TokenizerPath = options.TokenizerPath }),
+            MultimodalModelKind.OnnxClip => OnnxClipModel.Load(directory, new OnnxClipLoadOptions { Session = options.Onnx, TokenizerPath = options.TokenizerPath, AllowTruncatedImages = options.AllowTruncatedImages }),
             _ => ClipModel.Load(directory, new ClipLoadOptions
             {
                 Device = options.Device,
                 TokenizerPath = options.TokenizerPath,
                 AllowNonFiniteWeights = options.AllowNonFiniteWeights,
+                AllowTruncatedImages = options.AllowTruncatedImages,
                 Warn = options.Warn,
             }),
         };

@@ -190,9 +190,10 @@ public sealed class HostileInputCommandTests : CliTestBase, IDisposable
     {
         var photos = Path.Combine(_dir, "many");
         Directory.CreateDirectory(photos);
-        for (int i = 0; i < 600; i++)
+        for (int i = 0; i < 4000; i++)
         {
-            File.Copy(Image("butterfly.jpg"), Path.Combine(photos, $"{i:D4}.jpg"));
+            // Links: 4000 distinct paths, one file on disk; far more than the run gets through before the signal.
+            File.CreateSymbolicLink(Path.Combine(photos, $"{i:D4}.jpg"), Image("butterfly.jpg"));
         }
         var index = Path.Combine(_dir, "idx");
         using var process = StartProcess(null, "index", "build", "--model", HfModel, "--images", photos, "--out", index, "--batch-size", "8");
@@ -212,7 +213,6 @@ public sealed class HostileInputCommandTests : CliTestBase, IDisposable
         process.BeginErrorReadLine();
         _ = process.StandardOutput.ReadToEndAsync();
         Assert.True(await Task.WhenAny(sawProgress.Task, Task.Delay(TimeSpan.FromSeconds(90))) == sawProgress.Task, "no progress line");
-        await Task.Delay(500);
 
         var signalled = System.Diagnostics.Stopwatch.StartNew();
         using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -231,5 +231,51 @@ public sealed class HostileInputCommandTests : CliTestBase, IDisposable
             Assert.Contains("saved the", stderr.ToString());
         }
         Assert.True(MultiModal.Index.SavedIndex.Exists(index));
+    }
+
+    [Fact]
+    public void Embed_TruncatedJpeg_RefusedByDefault_EmbeddedWithAllowTruncated()
+    {
+        // A photo cut inside its entropy-coded data. Before, it embedded silently as a flat colour.
+        var bytes = File.ReadAllBytes(Image("fruits.jpg"));
+        var cut = Path.Combine(_dir, "cut.jpg");
+        File.WriteAllBytes(cut, bytes[..(bytes.Length * 6 / 10)]);
+        var refused = Run("embed", "--model", HfModel, "--image", cut);
+        var allowed = Run("embed", "--model", HfModel, "--allow-truncated", "--image", cut);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("truncated", refused.Stderr);
+        Assert.True(allowed.ExitCode == 0, allowed.Stderr);
+        Assert.Equal(32, allowed.Json.GetProperty("images")[0].GetProperty("embedding").GetArrayLength());
+    }
+
+    [Fact]
+    public void Embed_ModelWithAnAllZeroProjection_WarnsOnStandardError()
+    {
+        var model = Path.Combine(_dir, "zero-proj");
+        CopyFolder(HfModel, model);
+        var weights = Path.Combine(model, "model.safetensors");
+        List<KeyValuePair<string, TorchSharp.torch.Tensor>> tensors;
+        using (var file = MultiModal.Encoders.Checkpoints.SafeTensorsFile.Open(weights))
+        {
+            tensors = file.Tensors.Keys.Select(name => KeyValuePair.Create(name,
+                name == "visual_projection.weight" ? TorchSharp.torch.zeros_like(file.ReadTensor(name)) : file.ReadTensor(name))).ToList();
+        }
+        MultiModal.Encoders.Checkpoints.SafeTensorsWriter.Save(weights, tensors);
+
+        var r = Run("embed", "--model", model, "--text", "a cat");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("mm: warning: ", r.Stderr);
+        Assert.Contains("visual_projection.weight is all zeros", r.Stderr);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
     }
 }

@@ -11,15 +11,15 @@ internal static class ClassifyCommand
     /// <summary>Templates for a class-name file when --templates is not given: OpenAI's 80 ImageNet prompts.</summary>
     private const string DefaultTemplateSet = "imagenet1k";
 
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, CancellationToken cancellationToken)
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var args = Arguments.Parse(argv, new HashSet<string>());
+        var args = Arguments.Parse(argv, ModelOptions.Flags);
         var classes = args.Required("classes");
         var templatesOption = args.Optional("templates");
         var images = args.All("image");
         int k = args.Int("k", 5);
         int batchSize = args.Int("batch-size", 32);
-        var modelOptions = ModelOptions.Read(args);
+        var modelOptions = ModelOptions.Read(args, stderr);
         args.RejectUnused();
         if (args.Positionals.Count > 0)
         {

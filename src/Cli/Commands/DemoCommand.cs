@@ -63,7 +63,7 @@ internal static class DemoCommand
         var paths = WriteImages(test, count, Path.Combine(outDir, "images"), stderr, cancellationToken);
         var labels = Enumerable.Range(0, count).Select(i => test[i].Label).ToArray();
         var modelDir = Path.GetFullPath(MultimodalModels.ResolveDirectory(modelName));
-        using var model = new ModelOptions(modelName, device, null).Load();
+        using var model = new ModelOptions(modelName, device, null, Warnings: stderr).Load();
         stdout.WriteLine($"Model: {modelName} ({MultimodalModels.Detect(modelDir)}, {model.EmbedDim}-d, logit scale {model.LogitScale.ToString("F1", inv)}) from {modelDir}");
 
         var embeddings = Embed(model, modelDir, paths, batch, outDir, stderr, cancellationToken);

@@ -5,13 +5,13 @@ namespace MultiModal.Cli.Commands;
 /// <summary><c>mm embed</c>: L2-normalised embeddings of images and texts, as JSON, in the order given.</summary>
 internal static class EmbedCommand
 {
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, CancellationToken cancellationToken)
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var args = Arguments.Parse(argv, new HashSet<string>());
+        var args = Arguments.Parse(argv, ModelOptions.Flags);
         var images = args.All("image");
         var texts = args.All("text");
         int batchSize = args.Int("batch-size", 32);
-        var modelOptions = ModelOptions.Read(args);
+        var modelOptions = ModelOptions.Read(args, stderr);
         args.RejectUnused();
         if (args.Positionals.Count > 0)
         {

@@ -28,7 +28,7 @@ internal static class EvalCommand
     private static int RunZeroShot(List<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var args = Arguments.Parse(argv, EvalCommonOptions.Flags);
-        var common = EvalCommonOptions.Read(args);
+        var common = EvalCommonOptions.Read(args, stderr);
         var templatesOption = args.Optional("templates");
         var subset = ParseSubset(args.Optional("subset"));
         common.Check(args);
@@ -54,7 +54,7 @@ internal static class EvalCommand
     private static int RunRetrieval(List<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var args = Arguments.Parse(argv, EvalCommonOptions.Flags);
-        var common = EvalCommonOptions.Read(args);
+        var common = EvalCommonOptions.Read(args, stderr);
         common.Check(args);
 
         var dataset = EvalDatasets.Resolve(common.DatasetSpec);

@@ -6,11 +6,11 @@ namespace MultiModal.Cli.Commands;
 internal sealed record EvalCommonOptions(string DatasetSpec, string? Out, string? Markdown, int Batch, bool Json, ModelOptions Model)
 {
     /// <summary>The flags of both subcommands (options without a value).</summary>
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { "json" };
+    public static readonly IReadOnlySet<string> Flags = ModelOptions.WithFlags("json");
 
     /// <summary>Reads the shared options; the caller reads its own, then calls <see cref="Check"/>.</summary>
-    public static EvalCommonOptions Read(Arguments args) =>
-        new(args.Required("dataset"), args.Optional("out"), args.Optional("markdown"), args.Int("batch", 32), args.Flag("json"), ModelOptions.Read(args));
+    public static EvalCommonOptions Read(Arguments args, TextWriter stderr) =>
+        new(args.Required("dataset"), args.Optional("out"), args.Optional("markdown"), args.Int("batch", 32), args.Flag("json"), ModelOptions.Read(args, stderr));
 
     /// <summary>Rejects unknown options and stray arguments; fails early on output folders that do not exist.</summary>
     public void Check(Arguments args)

@@ -17,8 +17,8 @@ internal static class IndexBuildCommand
 {
     public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var args = Arguments.Parse(argv, new HashSet<string> { "rehash" });
-        var model = ModelOptions.Read(args);
+        var args = Arguments.Parse(argv, ModelOptions.WithFlags("rehash"));
+        var model = ModelOptions.Read(args, stderr);
         var images = args.Required("images");
         var outPath = args.Required("out");
         var kindName = args.Optional("kind");

@@ -6,11 +6,11 @@ namespace MultiModal.Cli.Commands;
 /// <summary><c>mm info</c>: architecture, parameter counts per tower, embed dim, image size, activation.</summary>
 internal static class InfoCommand
 {
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout)
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
     {
-        var args = Arguments.Parse(argv, new HashSet<string> { "json" });
+        var args = Arguments.Parse(argv, ModelOptions.WithFlags("json"));
         bool json = args.Flag("json");
-        using var model = ModelOptions.ReadAndLoadClip(args);
+        using var model = ModelOptions.ReadAndLoadClip(args, stderr);
         var info = model.Describe();
         var c = info.Config;
         var activation = c.Activation == Activation.QuickGelu ? "quick_gelu" : "gelu";

@@ -10,9 +10,9 @@ namespace MultiModal.Cli.Commands;
 /// </summary>
 internal static class SearchCommand
 {
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, CancellationToken cancellationToken)
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var args = Arguments.Parse(argv, new HashSet<string> { "json" });
+        var args = Arguments.Parse(argv, ModelOptions.WithFlags("json"));
         var indexPath = args.Required("index");
         var text = args.Optional("text");
         var image = args.Optional("image");
@@ -21,6 +21,7 @@ internal static class SearchCommand
         var modelDirectory = args.Optional("model");
         var device = ModelOptions.ParseDevice(args.Optional("device") ?? "cpu");
         var tokenizer = args.Optional("tokenizer");
+        bool allowTruncated = args.Flag("allow-truncated");
         args.RejectUnused();
         if (args.Positionals.Count > 0)
         {
@@ -33,7 +34,7 @@ internal static class SearchCommand
 
         modelDirectory ??= ImageSearchService.ReadModelDirectory(indexPath)
             ?? throw new UsageException($"'{indexPath}' records no model directory; pass --model DIR.");
-        using var clip = new ModelOptions(modelDirectory, device, tokenizer).Load();
+        using var clip = new ModelOptions(modelDirectory, device, tokenizer, allowTruncated, stderr).Load();
         using var service = ImageSearchService.Open(clip, indexPath);
         var hits = text is not null
             ? service.SearchText(text, k, cancellationToken)

@@ -5,10 +5,10 @@ namespace MultiModal.Cli.Commands;
 /// <summary><c>mm tokenize</c>: the padded token rows the text tower would see.</summary>
 internal static class TokenizeCommand
 {
-    public static int Run(IReadOnlyList<string> argv, TextWriter stdout)
+    public static int Run(IReadOnlyList<string> argv, TextWriter stdout, TextWriter stderr)
     {
-        var args = Arguments.Parse(argv, new HashSet<string>());
-        var modelOptions = ModelOptions.Read(args);
+        var args = Arguments.Parse(argv, ModelOptions.Flags);
+        var modelOptions = ModelOptions.Read(args, stderr);
         args.RejectUnused();
         if (args.Positionals.Count == 0)
         {

@@ -87,7 +87,7 @@ internal static class ModelFolder
             ["preprocess_cfg"] = PreprocessConfigJson.ToOpenClip(model.PreprocessOptions),
         };
         AtomicFolder.WriteText(Path.Combine(staging, OwnConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    });
+    }, new AtomicFolderOptions { Kind = "model" });
 
     private static JsonObject ReadObject(string path)
     {

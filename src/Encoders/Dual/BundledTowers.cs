@@ -16,12 +16,14 @@ public static class BundledTowers
     public const string MiniLm = "onnx-minilm-l6";
 
     /// <summary>A factory that builds the bundled towers with the given ONNX Runtime settings.</summary>
-    public static DualTowerFactory Factory(OnnxSessionOptions? session = null)
+    /// <param name="session">ONNX Runtime settings; CPU defaults when null.</param>
+    /// <param name="allowTruncatedImages">Decode truncated JPEG/PNG as PIL's <c>LOAD_TRUNCATED_IMAGES</c> does.</param>
+    public static DualTowerFactory Factory(OnnxSessionOptions? session = null, bool allowTruncatedImages = false)
     {
         session ??= new OnnxSessionOptions();
         return new DualTowerFactory(
             name => name == ResNet18
-                ? ResNet18ImageEncoder.Load(new ResNet18Options { Session = session })
+                ? ResNet18ImageEncoder.Load(new ResNet18Options { Session = session, ImageLimits = new Imaging.ImagePreprocessOptions { AllowTruncated = allowTruncatedImages } })
                 : throw new NotSupportedException($"Unknown image tower '{name}'; the bundled one is '{ResNet18}'."),
             name => name == MiniLm
                 ? MiniLmTextEncoder.LoadBundled(new MiniLmOptions { Session = session })

@@ -142,7 +142,7 @@ public sealed class ProjectedDualEncoder : IMultimodalEncoder
             var state = Heads.state_dict().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.detach().cpu())).ToList();
             SafeTensorsWriter.Save(Path.Combine(staging, HeadsFile), state, new Dictionary<string, string> { ["format"] = "pt" });
             AtomicFolder.WriteText(Path.Combine(staging, ManifestFile), manifest.ToJson(Format, FormatVersion));
-        });
+        }, new AtomicFolderOptions { Kind = "model" });
     }
 
     /// <inheritdoc/>

@@ -29,7 +29,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = c_fc.forward(x);
         h = _activation == Activation.QuickGelu
-            ? h * nn.functional.sigmoid(h * 1.702) // QuickGELU, OpenAI CLIP model.py
+            ? h * nn.functional.sigmoid(h.mul(KeptScalars.QuickGeluScale)) // QuickGELU, OpenAI CLIP model.py
             : nn.functional.gelu(h);
         return c_proj.forward(h).MoveToOuterDisposeScope();
     }

@@ -32,8 +32,9 @@ public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = x + attn.forward(ln_1.forward(x));
-        x = x + mlp.forward(ln_2.forward(x));
+        // add(.., KeptScalars.One), not +: see KeptScalars.
+        x = x.add(attn.forward(ln_1.forward(x)), KeptScalars.One);
+        x = x.add(mlp.forward(ln_2.forward(x)), KeptScalars.One);
         return x.MoveToOuterDisposeScope();
     }
 }

@@ -67,7 +67,7 @@ public sealed class TextTransformer : nn.Module<Tensor, Tensor>
         }
         var ids = tokens.to(ScalarType.Int64);
         long batch = ids.shape[0], length = ids.shape[1];
-        var x = token_embedding.forward(ids) + positional_embedding.narrow(0, 0, length); // [B, L, W]
+        var x = token_embedding.forward(ids).add(positional_embedding.narrow(0, 0, length), KeptScalars.One); // [B, L, W]
         x = transformer.forward(x);
         x = ln_final.forward(x);
         var eot = ids.argmax(-1).view(batch, 1, 1).expand(batch, 1, _config.Width);   // [B, 1, W]

@@ -62,7 +62,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         var x = conv1.forward(pixels.to(conv1.weight!.dtype));                 // [B, W, g, g]
         x = x.flatten(2).transpose(1, 2);                                       // [B, g*g, W]
         var cls = class_embedding.to(x.dtype).expand(batch, 1, _config.Width); // [B, 1, W]
-        x = cat([cls, x], 1) + positional_embedding;                           // [B, g*g+1, W]
+        x = cat([cls, x], 1).add(positional_embedding, KeptScalars.One);       // [B, g*g+1, W]
         x = ln_pre.forward(x);
         x = transformer.forward(x);
         x = ln_post.forward(x.select(1, 0));                                    // [B, W] class token

@@ -18,6 +18,13 @@ public sealed record OnnxClipLoadOptions
     /// </summary>
     public float? LogitScale { get; init; }
 
+    /// <summary>
+    /// Decode truncated JPEG and PNG files as PIL does with <c>ImageFile.LOAD_TRUNCATED_IMAGES = True</c> (missing
+    /// blocks grey, missing rows zero) instead of refusing them; sets <see cref="Encoders.Imaging.ImagePreprocessOptions.AllowTruncated"/>
+    /// on the model's preprocessing. Off by default: a half-grey photo is a wrong embedding.
+    /// </summary>
+    public bool AllowTruncatedImages { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>
     public void Validate()
     {

@@ -112,6 +112,7 @@ public sealed class OnnxClipModel : IMultimodalEncoder
         var preprocess = File.Exists(preprocessPath)
             ? PreprocessConfigJson.FromHuggingFace(ReadObject(preprocessPath), imageSize, preprocessPath)
             : new ImagePreprocessOptions { ImageSize = imageSize };
+        preprocess = preprocess with { AllowTruncated = preprocess.AllowTruncated || options.AllowTruncatedImages };
         var tokenizer = ClipTokenizer.FromModelDirectory(directory, new ClipTokenizerOptions { ContextLength = context }, options.TokenizerPath);
         string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
         var onnxDir = FindOnnxFolder(directory);

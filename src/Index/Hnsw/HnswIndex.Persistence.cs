@@ -133,8 +133,7 @@ public sealed partial class HnswIndex
             }
 
             UsearchNative.SetExpansionSearch(index._handle, options.EfSearch);
-            index._slots = UsearchNative.CapacityOf(index._handle);
-            index.Reserve(Math.Max(index._slots, 64));
+            index.Reserve(Math.Max(UsearchNative.SizeOf(index._handle), 64));
             UsearchNative.SetThreads(index._handle, index._contextCount);
             return index;
         }

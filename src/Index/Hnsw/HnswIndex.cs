@@ -26,7 +26,6 @@ public sealed unsafe partial class HnswIndex : IVectorIndex
     // USearch keeps a fixed pool of per-thread contexts and fails (does not wait) when it runs dry: gate entries.
     private readonly SemaphoreSlim _contexts;
     private readonly int _contextCount;
-    private long _slots;
     private int _efSearch;
     private bool _disposed;
 
@@ -257,8 +256,10 @@ public sealed unsafe partial class HnswIndex : IVectorIndex
                 }
             }
 
-            // Reserve before the parallel adds: USearch's add is thread-safe only within reserved capacity.
-            Reserve(_slots + n);
+            // Reserve before the parallel adds: USearch's add is thread-safe only within reserved capacity. USearch reuses
+            // the slots of removed keys, so live + n is enough; counting every key ever added (as before) grew the
+            // capacity, and memory, without bound under upsert/remove churn (found by bench/Soak).
+            Reserve(UsearchNative.SizeOf(handle) + n);
             fixed (float* v = vectors)
             fixed (long* kp = keys)
             {
@@ -282,7 +283,6 @@ public sealed unsafe partial class HnswIndex : IVectorIndex
                 RunRows(n, One, CancellationToken.None);
             }
 
-            _slots += n;
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -316,6 +316,9 @@ public sealed unsafe partial class HnswIndex : IVectorIndex
     }
 
     // Grows geometrically so n single-row adds cost O(log n) reserves (caller holds the write lock or is the creator).
+    /// <summary>USearch's reserved capacity in vectors (tests: it must follow the live count, not every key ever added).</summary>
+    internal long Capacity => UsearchNative.CapacityOf(Live());
+
     private void Reserve(long needed)
     {
         var capacity = UsearchNative.CapacityOf(_handle);

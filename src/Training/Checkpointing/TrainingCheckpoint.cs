@@ -50,7 +50,7 @@ internal static class TrainingCheckpoint
                 ["warmup_steps"] = state.WarmupSteps,
             };
             AtomicFolder.WriteText(Path.Combine(staging, StateFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        });
+        }, new AtomicFolderOptions { Kind = "checkpoint" });
         return target;
     }
 

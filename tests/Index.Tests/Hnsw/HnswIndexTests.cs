@@ -272,4 +272,26 @@ public sealed class HnswIndexTests(HnswRecallFixture fixture) : IClassFixture<Hn
         Assert.False(index.Contains(10));
         Assert.True(index.Contains(5));
     }
+
+    [Fact]
+    public void Upsert_SameKeysOverAndOver_CapacityFollowsTheLiveCountAndSearchesStayValid()
+    {
+        // Before: capacity was reserved for every key ever added, so 300 rounds of upserting 200 keys reserved room
+        // for 60,000+ vectors (and the memory) while the index held 200 (found by bench/Soak).
+        const int d = 16, n = 200;
+        var keys = HnswTestData.Keys(n);
+        using var index = HnswIndex.Create(d, Metric.L2, new HnswOptions { Threads = 2 });
+        index.Add(HnswTestData.Clustered(n, d, seed: 1), keys);
+
+        for (int round = 0; round < 300; round++)
+        {
+            index.Upsert(HnswTestData.Clustered(n, d, seed: 100 + round), keys);
+        }
+
+        Assert.Equal(n, index.Count);
+        Assert.InRange(index.Capacity, n, 4 * n);
+        var last = HnswTestData.Clustered(n, d, seed: 399);
+        var hits = index.Search(last.AsSpan(0, 5 * d), 1);
+        Assert.Equal(keys[..5], hits.Keys); // each query finds its own, latest vector
+    }
 }

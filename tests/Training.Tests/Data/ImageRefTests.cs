@@ -38,4 +38,31 @@ public sealed class ImageRefTests
 
         Assert.Throws<DirectoryNotFoundException>(() => image.Open());
     }
+
+    [Fact]
+    public async Task FromFile_FifoOrFolder_OpenRefusesAtOnceNamingWhatItIs()
+    {
+        // Before: a FIFO named *.jpg blocked the loader's worker for ever; a folder said "Access denied".
+        var dir = Directory.CreateTempSubdirectory("imageref-").FullName;
+        try
+        {
+            var fifo = Path.Combine(dir, "pipe.jpg");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+            {
+                await mkfifo.WaitForExitAsync();
+            }
+
+            var open = Task.Run(() => ImageRef.FromFile(fifo).Open());
+            Assert.True(await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(30))) == open, "opening a FIFO blocked");
+            var fifoError = await Assert.ThrowsAsync<MultiModal.Encoders.IO.NotARegularFileException>(() => open);
+            var folderError = Assert.Throws<MultiModal.Encoders.IO.NotARegularFileException>(() => ImageRef.FromFile(dir).Open());
+
+            Assert.Contains("is a FIFO (named pipe), not a regular file", fifoError.Message);
+            Assert.Contains("is a folder, not a regular file", folderError.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
