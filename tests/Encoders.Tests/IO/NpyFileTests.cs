@@ -57,7 +57,7 @@ public sealed class NpyFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("i64_4.npy", "dtype")]
+    [InlineData("i64_4.npy", "holds int64 values ('<i8'), float32 ('<f4') needed")]
     [InlineData("f32_fortran.npy", "Fortran")]
     public void ReadFloat32_WrongKind_Explains(string file, string word)
     {
