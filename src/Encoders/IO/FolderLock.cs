@@ -19,9 +19,9 @@ namespace MultiModal.Encoders.IO;
 /// exclusively only for the instant of the swap, so readers never wait for a long build, only for a rename.</item>
 /// </list>
 /// <para>A wait is bounded (<see cref="DefaultTimeout"/>); past it, <see cref="FolderLockedException"/> names the
-/// holder ("being written by pid 1234 (mm index build ...)"). The lock file is never deleted: removing a lock file
-/// while others wait on it would let two writers in. A reader that cannot create it (read-only media) reads
-/// unlocked, since nobody can write there either. Off Linux the locks are no-ops.</para>
+/// holder ("being written by pid 1234 (mm index build ...)"). The lock file is created by the first reader or writer
+/// and never deleted: removing a lock file while others wait on it would let two writers in. A reader that cannot
+/// create it (read-only media) reads unlocked, since nobody can write there either. Off Linux the locks are no-ops.</para>
 /// </remarks>
 public sealed class FolderLock : IDisposable
 {
@@ -44,12 +44,11 @@ public sealed class FolderLock : IDisposable
         _writerKey = writerKey;
     }
 
-    /// <summary>The lock file of <paramref name="folder"/>: <c>NAME.lock</c> beside it (links in the path resolved).</summary>
-    public static string LockFilePath(string folder)
-    {
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
-        return full + ".lock";
-    }
+    /// <summary>
+    /// The lock file of <paramref name="folder"/>: <c>NAME.lock</c> beside the real folder (symbolic links in the path
+    /// resolved, so a link to an index and the index itself share one lock).
+    /// </summary>
+    public static string LockFilePath(string folder) => OutputPaths.Canonical(folder) + ".lock";
 
     /// <summary>Takes the shared read lock of <paramref name="folder"/>, waiting while a writer swaps it in.</summary>
     /// <exception cref="FolderLockedException">A swap held it past <paramref name="timeout"/>.</exception>

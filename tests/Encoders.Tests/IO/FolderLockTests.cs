@@ -105,4 +105,18 @@ public sealed class FolderLockTests : IDisposable
 
         Assert.Equal("2", File.ReadAllText(Path.Combine(index, "v")));
     }
+
+    [Fact]
+    public void LockFilePath_ThroughALinkToTheFolder_IsTheRealFoldersLock()
+    {
+        var real = Path.Combine(_root, "idx");
+        Directory.CreateDirectory(real);
+        var link = Path.Combine(_root, "alias");
+        Directory.CreateSymbolicLink(link, real);
+
+        Assert.Equal(real + ".lock", FolderLock.LockFilePath(link));
+        using var viaLink = FolderLock.ForWriting(link, Short);
+        using var other = LibC.Open(real + ".lock", LibC.ORdWr | LibC.OCloExec, 0, out _)!;
+        Assert.NotEqual(0, LibC.TryLock(other, LibC.FWrLck, 0)); // held through the link
+    }
 }
