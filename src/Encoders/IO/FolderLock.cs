@@ -21,7 +21,9 @@ namespace MultiModal.Encoders.IO;
 /// <para>A wait is bounded (<see cref="DefaultTimeout"/>); past it, <see cref="FolderLockedException"/> names the
 /// holder ("being written by pid 1234 (mm index build ...)"). The lock file is created by the first reader or writer
 /// and never deleted: removing a lock file while others wait on it would let two writers in. A reader that cannot
-/// create it (read-only media) reads unlocked, since nobody can write there either. Off Linux the locks are no-ops.</para>
+/// create it (read-only media) reads unlocked, since nobody can write there either. A <c>NAME.lock</c> that is not
+/// ours (not a regular file, or text other than a holder line) is refused with <see cref="OutputPathException"/>,
+/// never overwritten. Off Linux the locks are no-ops.</para>
 /// </remarks>
 public sealed class FolderLock : IDisposable
 {
@@ -33,6 +35,7 @@ public sealed class FolderLock : IDisposable
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
     private static readonly Dictionary<string, (SafeFileHandle Handle, int Count)> Writers = new(StringComparer.Ordinal);
     private static readonly Lock WritersGate = new();
+    private static readonly byte[] HolderPrefix = "pid "u8.ToArray();
 
     private readonly SafeFileHandle? _handle;
     private readonly string? _writerKey;
@@ -59,6 +62,7 @@ public sealed class FolderLock : IDisposable
         {
             return new FolderLock(null, null);
         }
+        RequireLockFileKind(lockFile);
         var handle = LibC.Open(lockFile, LibC.ORdWr | LibC.OCreat | LibC.OCloExec, 0x1B6, out int errno)
                      ?? LibC.Open(lockFile, LibC.ORdOnly | LibC.OCloExec, 0, out _);
         if (handle is null)
@@ -99,7 +103,7 @@ public sealed class FolderLock : IDisposable
         try
         {
             Acquire(handle, LibC.FWrLck, WriterByte, folder, lockFile, timeout ?? DefaultTimeout, cancellationToken);
-            RecordHolder(handle);
+            RecordHolder(handle, lockFile);
         }
         catch
         {
@@ -168,9 +172,12 @@ public sealed class FolderLock : IDisposable
         }
     }
 
-    private static SafeFileHandle OpenForWriting(string lockFile) =>
-        LibC.Open(lockFile, LibC.ORdWr | LibC.OCreat | LibC.OCloExec, 0x1B6, out int errno)
-        ?? throw new IOException($"{lockFile}: cannot open the lock file ({LibC.Describe(errno)}).");
+    private static SafeFileHandle OpenForWriting(string lockFile)
+    {
+        RequireLockFileKind(lockFile);
+        return LibC.Open(lockFile, LibC.ORdWr | LibC.OCreat | LibC.OCloExec, 0x1B6, out int errno)
+               ?? throw new IOException($"{lockFile}: cannot open the lock file ({LibC.Describe(errno)}).");
+    }
 
     private static void Acquire(SafeFileHandle handle, short type, long start, string folder, string lockFile, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -195,8 +202,24 @@ public sealed class FolderLock : IDisposable
         }
     }
 
-    private static void RecordHolder(SafeFileHandle handle)
+    private static void RequireLockFileKind(string lockFile)
     {
+        var kind = FileStatus.Of(lockFile).Kind;
+        if (kind is not (FileKind.Missing or FileKind.Regular))
+        {
+            throw new OutputPathException(lockFile, $"is {FileStatus.Describe(kind)}, not a lock file; refusing to use it.");
+        }
+    }
+
+    /// <summary>Writes this process into the lock file, unless the file holds something else (a user's file of that name).</summary>
+    private static void RecordHolder(SafeFileHandle handle, string lockFile)
+    {
+        var existing = new byte[HolderPrefix.Length];
+        int read = RandomAccess.Read(handle, existing, 0);
+        if (read > 0 && (read < existing.Length || !existing.AsSpan().SequenceEqual(HolderPrefix)))
+        {
+            throw new OutputPathException(lockFile, "exists and is not a MultiModal lock file; refusing to overwrite it.");
+        }
         var args = Environment.GetCommandLineArgs();
         var command = string.Join(' ', args.Select((a, i) => i == 0 ? Path.GetFileNameWithoutExtension(a) : a));
         if (command.Length > 300)

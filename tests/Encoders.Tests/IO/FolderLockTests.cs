@@ -119,4 +119,29 @@ public sealed class FolderLockTests : IDisposable
         using var other = LibC.Open(real + ".lock", LibC.ORdWr | LibC.OCloExec, 0, out _)!;
         Assert.NotEqual(0, LibC.TryLock(other, LibC.FWrLck, 0)); // held through the link
     }
+
+    [Fact]
+    public void ForWriting_AUsersFileNamedLikeTheLock_IsRefusedAndKept()
+    {
+        var index = Path.Combine(_root, "idx");
+        File.WriteAllText(index + ".lock", "my notes about the index");
+
+        var error = Assert.Throws<OutputPathException>(() => FolderLock.ForWriting(index, Short));
+
+        Assert.Equal($"{index}.lock: exists and is not a MultiModal lock file; refusing to overwrite it.", error.Message);
+        Assert.Equal("my notes about the index", File.ReadAllText(index + ".lock")); // before: truncated to the holder line
+        using var again = HoldAsAnotherProcess(index, LibC.FWrLck, 0); // and the failed attempt released its lock
+    }
+
+    [Fact]
+    public void ForReading_AFifoNamedLikeTheLock_IsRefused()
+    {
+        var index = Path.Combine(_root, "idx");
+        RegularFileTests.MakeFifo(index + ".lock");
+
+        var error = Assert.Throws<OutputPathException>(() => FolderLock.ForReading(index, Short));
+
+        Assert.Contains("FIFO", error.Message);
+        Assert.StartsWith($"{index}.lock: is", error.Message);
+    }
 }
