@@ -19,7 +19,7 @@ fuzz="$repo/tests/fuzz"; work="$fuzz/.work"; bin="$work/bin"; tools="$work/tools
 mkdir -p "$work"
 
 if ! command -v afl-fuzz >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y afl++ >/dev/null; else echo "run.sh: afl-fuzz missing (Debian: apt-get install afl++)" >&2; exit 1; fi
+  if [ "$(id -u)" = 0 ]; then { apt-get install -y afl++ >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ >/dev/null; }; }; else echo "run.sh: afl-fuzz missing (Debian: apt-get install afl++)" >&2; exit 1; fi
 fi
 if [ ! -x "$tools/sharpfuzz" ]; then
   dotnet tool install --tool-path "$tools" SharpFuzz.CommandLine --version 2.3.0 >/dev/null

@@ -114,6 +114,10 @@ internal sealed class ImageReader
             bool truncated = cut.Contains("truncated", StringComparison.Ordinal);
             throw new ImageDecodeException(sourceName, cut + (options.AllowTruncated && truncated ? "; AllowTruncated covers JPEG and PNG only" : string.Empty));
         }
+        if (kind == ImageFormatKinds.Tiff)
+        {
+            data = ContainerCompleteness.ClampTiffRowsPerStrip(data);
+        }
 
         // ImageSharp reads a PNG through its pixel chunks only (PngLayout: no metadata is inflated).
         Stream Open() => png?.OpenPixelStream(data) ?? new MemoryStream(data.Array!, data.Offset, data.Count, writable: false);

@@ -193,4 +193,67 @@ public sealed class ImagePreprocessorHostileInputTests : IDisposable
         }
         return compressed.ToArray();
     }
+
+    /// <summary>An uncompressed 8-bit grey little-endian TIFF in one strip: header, pixels, then the IFD.</summary>
+    private static byte[] GreyTiff(int width, int height, uint rowsPerStrip, int stripBytes)
+    {
+        var pixels = new byte[width * height];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)(i * 7 % 251);
+        }
+        var file = new MemoryStream();
+        var w = new BinaryWriter(file);
+        w.Write("II"u8);
+        w.Write((ushort)42);
+        w.Write(8u + (uint)pixels.Length); // the IFD follows the pixels
+        w.Write(pixels);
+        (ushort Tag, ushort Type, uint Value)[] entries =
+        [
+            (256, 4, (uint)width), (257, 4, (uint)height), (258, 3, 8), (259, 3, 1), (262, 3, 1),
+            (273, 4, 8), (277, 3, 1), (278, 4, rowsPerStrip), (279, 4, (uint)stripBytes),
+        ];
+        w.Write((ushort)entries.Length);
+        foreach (var (tag, type, value) in entries)
+        {
+            w.Write(tag);
+            w.Write(type);
+            w.Write(1u);
+            if (type == 3)
+            {
+                w.Write((ushort)value);
+                w.Write((ushort)0);
+            }
+            else
+            {
+                w.Write(value);
+            }
+        }
+        w.Write(0u);
+        return file.ToArray();
+    }
+
+    [Theory]
+    [InlineData(70_000u)]        // before: ImageSharp sized its strip buffer from it and failed ("degenerate dimensions")
+    [InlineData(402_653_191u)]   // before: 22 s (fuzz finding image/hang-95a00233; Fuzz.Tests replays it with a 5 s limit)
+    public void Preprocess_TiffRowsPerStripPastTheHeight_DecodesAsOneStripLikePil(uint rowsPerStrip)
+    {
+        // TIFF 6.0 and libtiff read RowsPerStrip > ImageLength as one strip; PIL 9.4 decodes such files.
+        const int Width = 17_165, Height = 7; // the fuzz finding's size: 70,000 rows of it overflow ImageSharp's buffer
+        string plain = Write("plain.tif", GreyTiff(Width, Height, Height, Width * Height));
+        string odd = Write("odd.tif", GreyTiff(Width, Height, rowsPerStrip, Width * Height));
+
+        Assert.Equal(small.Preprocess(plain), small.Preprocess(odd));
+    }
+
+    [Fact]
+    public void Preprocess_TiffUncompressedStripShorterThanItsRows_IsRefusedLikePil()
+    {
+        // Before: ImageSharp decoded the 91 bytes and left the other rows black; PIL: "buffer is not large enough".
+        string path = Write("short.tif", GreyTiff(300, 7, 7, 91));
+
+        var ex = AssertDecodeFails(path, "uncompressed strip 0 holds 91 bytes, its 7 rows of 300 pixels need 2100");
+
+        Assert.DoesNotContain("truncated", ex.Message, StringComparison.Ordinal);
+    }
 }
