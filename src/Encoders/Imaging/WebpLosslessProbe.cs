@@ -15,6 +15,9 @@ namespace MultiModal.Encoders.Imaging;
 /// result of a sub-image is its largest group index (<c>(argb &gt;&gt; 8) &amp; 0xffff</c>), and a backward reference
 /// or a colour-cache lookup only repeats a pixel emitted before (or the cache's initial zero), so the maximum over the
 /// literals is the maximum over all pixels. Reference bounds depend only on positions, so they are checked exactly.
+/// Every pixel read costs at least one bit, except in a sub-image whose codes make every pixel the same zero-bit
+/// literal or cache lookup, which is answered at once, and a zero-bit backward reference, which fails at pixel 0; so
+/// the time is bounded by the chunk's length, whatever sizes the header declares.
 /// </para>
 /// </remarks>
 internal static class WebpLosslessProbe
@@ -157,6 +160,10 @@ internal static class WebpLosslessProbe
         if (green.SingleSymbol is >= 0 and < NumLiteralCodes && red.SingleSymbol >= 0 && blue.SingleSymbol >= 0 && alpha.SingleSymbol >= 0)
         {
             return (red.SingleSymbol << 8) | green.SingleSymbol; // every pixel is this literal and takes no bits
+        }
+        if (green.SingleSymbol >= NumLiteralCodes + NumLengthCodes)
+        {
+            return 0; // every pixel is a zero-bit colour-cache lookup of a cache that only ever holds zeros
         }
 
         long total = (long)width * height, position = 0;

@@ -149,6 +149,18 @@ public sealed class WebpLosslessProbeTests
     }
 
     [Fact]
+    public void Read_LargestImageWithA4096x4096EntropyImageOfZeroBitCodes_AnsweredAtOnce()
+    {
+        // 16384x16384 at precision 2: 16.7 M entropy pixels that take no bits are not walked one by one.
+        var clock = Stopwatch.StartNew();
+        WebpLosslessLayout? layout = WebpLosslessProbe.Read(EntropyImageOfOneGroup(7, trailingBytes: 40, size: 16384, precision: 2), out string? problem);
+
+        Assert.Null(problem);
+        Assert.Equal(8, layout!.GroupCount);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public void Read_VersionNotZero_Corrupt()
     {
         var bits = new BitWriter();
@@ -218,14 +230,17 @@ public sealed class WebpLosslessProbeTests
 
     // ---- helpers ----
 
-    /// <summary>An 8x8 image with meta prefix codes at precision 3: a 1x1 entropy image whose pixel names <paramref name="group"/>.</summary>
-    private static byte[] EntropyImageOfOneGroup(int group, int trailingBytes)
+    /// <summary>
+    /// A square image with meta prefix codes whose entropy image (zero-bit codes) names <paramref name="group"/> in
+    /// every pixel; by default 8x8 at precision 3, a 1x1 entropy image.
+    /// </summary>
+    private static byte[] EntropyImageOfOneGroup(int group, int trailingBytes, int size = 8, int precision = 3)
     {
-        var bits = Header(8, 8);
+        var bits = Header(size, size);
         bits.Write(0, 1); // no transform
         bits.Write(0, 1); // no colour cache
         bits.Write(1, 1); // meta prefix codes
-        bits.Write(1, 3); // precision 3: 8x8 blocks, a 1x1 entropy image
+        bits.Write((uint)precision - 2, 3);
         bits.Write(0, 1); // entropy image: no colour cache
         WriteSimpleCode(bits, group & 0xff); // green: the group's low byte
         WriteSimpleCode(bits, group >> 8);   // red: its high byte
