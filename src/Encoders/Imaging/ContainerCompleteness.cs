@@ -8,11 +8,21 @@ namespace MultiModal.Encoders.Imaging;
 /// truncated" (WebP: "could not create decoder object"); these checks let the reader refuse them the same way.
 /// </summary>
 /// <remarks>
-/// Only the layout is read, never pixels: each check is a walk over headers, bounded by the file length. A file these
+/// Only the layout is read, never pixels: each check is a walk over headers, bounded by the file length (a lossless
+/// WebP's transform and entropy sub-images are read, <see cref="WebpLosslessProbe"/>, but not its pixels). A file these
 /// checks do not understand (RLE-less oddities, BigTIFF) passes through to ImageSharp unchanged.
 /// </remarks>
 internal static class ContainerCompleteness
 {
+    // ImageSharp 2.1.13 WebpLosslessDecoder.TableSize: HuffmanCode entries (8 bytes each) per group, by colour-cache bits.
+    private static readonly int[] ImageSharpTableSize = [2954, 2956, 2958, 2962, 2970, 2986, 3018, 3082, 3212, 3468, 3980, 5004];
+
+    /// <summary>libwebp's encoder writes at most 2600 groups (MAX_HUFF_IMAGE_SIZE); more is refused, with room to spare.</summary>
+    private const int MaxPrefixCodeGroups = 4096;
+
+    /// <summary>Bits a group needs at the least: five prefix codes, each at least a 4-bit simple code.</summary>
+    private const int MinBitsPerGroup = 5 * 4;
+
     /// <summary>Null when the data of the image that will be decoded lies inside the file, else the problem in words.</summary>
     public static string? Check(ImageFormatKinds kind, ReadOnlySpan<byte> data) => kind switch
     {
@@ -328,7 +338,10 @@ internal static class ContainerCompleteness
         ? BinaryPrimitives.ReadUInt32LittleEndian(data.Slice((int)at, 4))
         : BinaryPrimitives.ReadUInt32BigEndian(data.Slice((int)at, 4));
 
-    /// <summary>RIFF: every chunk declared within the RIFF size must lie inside the file (libwebp refuses a cut one).</summary>
+    /// <summary>
+    /// RIFF: every chunk declared within the RIFF size must lie inside the file (libwebp refuses a cut one); then the
+    /// lossless bitstream, if any, up to its entropy image (<see cref="CheckLossless"/>).
+    /// </summary>
     private static string? CheckWebp(ReadOnlySpan<byte> data)
     {
         if (data.Length < 12)
@@ -336,6 +349,8 @@ internal static class ContainerCompleteness
             return "WebP is truncated inside its RIFF header";
         }
         long riffEnd = 8L + BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
+        (int Start, int Length)? lossless = null;
+        bool extended = false, animated = false;
         for (long pos = 12; pos < riffEnd; )
         {
             if (pos + 8 > data.Length)
@@ -348,7 +363,41 @@ internal static class ContainerCompleteness
                 string chunk = System.Text.Encoding.ASCII.GetString(data.Slice((int)pos, 4));
                 return $"WebP is truncated inside chunk {chunk} (declares {size} bytes, {data.Length - pos - 8} left; PIL: could not create decoder object)";
             }
+            ReadOnlySpan<byte> fourCc = data.Slice((int)pos, 4);
+            extended |= pos == 12 && fourCc.SequenceEqual("VP8X"u8);
+            animated |= fourCc.SequenceEqual("ANIM"u8) || fourCc.SequenceEqual("ANMF"u8);
+            if (lossless is null && fourCc.SequenceEqual("VP8L"u8) && (pos == 12 || extended))
+            {
+                lossless = ((int)pos + 8, (int)size); // the image of a simple file is its first chunk; of VP8X, the first VP8L
+            }
             pos += 8 + size + (size & 1);
+        }
+        return lossless is { } found && !animated ? CheckLossless(data.Slice(found.Start, found.Length)) : null;
+    }
+
+    /// <summary>
+    /// A VP8L bitstream: its transforms and entropy image must be well formed, and the number of prefix-code groups
+    /// the entropy image names must fit in the rest of the chunk and stay under <see cref="MaxPrefixCodeGroups"/>.
+    /// ImageSharp 2.1 allocates every group's tables (about 24 KB each) before reading any, so a 116-byte file whose
+    /// entropy image names group 65314 made it allocate 1.5 GB and run out of memory (fuzz finding e62ed6b5).
+    /// </summary>
+    private static string? CheckLossless(ReadOnlySpan<byte> payload)
+    {
+        if (WebpLosslessProbe.Read(payload, out string? problem) is not { } layout)
+        {
+            return $"WebP lossless bitstream is corrupt: {problem} (PIL: could not create decoder object)";
+        }
+        long needed = (long)layout.GroupCount * MinBitsPerGroup;
+        if (needed > layout.BitsLeft)
+        {
+            return $"WebP lossless bitstream is corrupt: its entropy image names {layout.GroupCount} prefix-code groups, and the "
+                + $"{layout.BitsLeft} bits after it cannot hold them (at least {needed} bits) (PIL: could not create decoder object)";
+        }
+        if (layout.GroupCount > MaxPrefixCodeGroups)
+        {
+            long megabytes = (long)layout.GroupCount * ImageSharpTableSize[layout.ColorCacheBits] * 8 / (1 << 20);
+            return $"WebP lossless image uses {layout.GroupCount} prefix-code groups, more than {MaxPrefixCodeGroups} (libwebp's "
+                + $"encoder writes at most 2600); ImageSharp 2.1 would allocate {megabytes} MB of Huffman tables up front";
         }
         return null;
     }
